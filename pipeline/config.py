@@ -1,0 +1,124 @@
+"""Settings (BANZU_* environment variables, optional .env) and the reference data of data/."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANZU_", env_file=".env", extra="ignore")
+
+    home: Path = Path("./var")
+    database_url: str | None = None
+    ocr_workers: int = 0  # 0: decided from the machine's cores
+    ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
+
+    @property
+    def home_dir(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home_dir / 'banzu.sqlite3'}"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.home_dir / "archive"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.home_dir / "work"
+
+    def reports_dir(self, year: int) -> Path:
+        return self.home_dir / "reports" / str(year)
+
+
+def get_settings() -> Settings:
+    return Settings()
+
+
+class RecommendingUnit(BaseModel):
+    no: int
+    name: str
+    kind: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class StatisticsItem(BaseModel):
+    key: str
+    type: str  # int, decimal, text, choices, bool
+    unit: str | None = None
+    note: str | None = None
+    choices: list[str] = Field(default_factory=list)
+    required: bool = True
+    when: str | None = None  # only required when this bool item is true
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("int", "decimal")
+
+
+class YearRules(BaseModel):
+    year: int
+    notice: str = ""
+    activity: str = ""
+    deadline: date
+    timezone: str = "Asia/Shanghai"
+    statistics_period: dict[str, str] = Field(default_factory=dict)
+    unit_documents: list[str]
+    unit_document_names: dict[str, str] = Field(default_factory=dict)
+    team_files: list[str]
+    team_file_names: dict[str, str] = Field(default_factory=dict)
+    registration_form_fields: list[str] = Field(default_factory=list)
+    statistics_items: list[StatisticsItem]
+
+    @property
+    def numeric_items(self) -> list[StatisticsItem]:
+        return [i for i in self.statistics_items if i.numeric]
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache
+def recommending_units() -> tuple[RecommendingUnit, ...]:
+    data = _load_toml(DATA_DIR / "recommending_units.toml")
+    return tuple(RecommendingUnit(**u) for u in data["unit"])
+
+
+def available_years() -> list[int]:
+    return sorted(int(p.stem) for p in (DATA_DIR / "years").glob("*.toml") if p.stem.isdigit())
+
+
+@lru_cache
+def year_rules(year: int) -> YearRules:
+    """The rules of `year`; a year without its own file uses the latest earlier year's rules."""
+    years = [y for y in available_years() if y <= year] or available_years()
+    chosen = years[-1]
+    d = _load_toml(DATA_DIR / "years" / f"{chosen}.toml")
+    rules = YearRules(
+        year=year,
+        notice=d.get("notice", ""),
+        activity=d.get("activity", ""),
+        deadline=d["deadline"] if chosen == year else d["deadline"].replace(year=year),
+        timezone=d.get("timezone", "Asia/Shanghai"),
+        statistics_period=d.get("statistics_period", {}),
+        unit_documents=d["unit"]["required_documents"],
+        unit_document_names=d["unit"].get("document_names", {}),
+        team_files=d["team"]["required_files"],
+        team_file_names=d["team"].get("file_names", {}),
+        registration_form_fields=d["team"].get("registration_form_fields", []),
+        statistics_items=[StatisticsItem(**i) for i in d["statistics"]["items"]],
+    )
+    return rules
