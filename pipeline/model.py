@@ -126,7 +126,8 @@ class InboxFile(BaseModel):
 class TeamPackage(BaseModel):
     team_id: str  # the folder or zip name without .zip
     source: str  # inbox-relative path of the folder or zip
-    files: list[InboxFile] = Field(default_factory=list)
+    files: list[InboxFile] = Field(default_factory=list)  # the package's documents (zip members unpacked)
+    archives: list[InboxFile] = Field(default_factory=list)  # the zip(s) the documents came in
 
 
 class Inbox(BaseModel):
@@ -138,7 +139,7 @@ class Inbox(BaseModel):
     other: list[InboxFile] = Field(default_factory=list)
 
     def all_files(self) -> list[InboxFile]:
-        return [*self.units, *(f for t in self.teams for f in t.files), *self.other]
+        return [*self.units, *(f for t in self.teams for f in (*t.archives, *t.files)), *self.other]
 
 
 # ---------------------------------------------------------------- completeness results
@@ -211,6 +212,7 @@ class FileResult(BaseModel):
     role: FileRole | None = None
     archive_path: str | None = None
     received_at: datetime | None = None
+    page_rotations: list[int] = Field(default_factory=list)  # per page (1-based by position): degrees turned
 
     def contract(self) -> dict[str, Any]:
         d = self.model_dump(mode="json")
@@ -302,6 +304,8 @@ class StatisticsReport(BaseModel):
     units: list[dict[str, Any]] = Field(default_factory=list)  # [{"unit": ..., "fields": {...}}]
     units_counted: int = 0
     missing: dict[str, list[str]] = Field(default_factory=dict)  # item -> units whose value is blank
+    # extensions
+    units_without_table: list[str] = Field(default_factory=list)  # units whose file has no readable table
 
 
 class RunSummary(BaseModel):

@@ -1,0 +1,107 @@
+"""The `banzu` command: intake (the nightly flow), extract (one file), sample (a generated inbox)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
+)
+flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
+app.add_typer(flags_app, name="flags")
+console = Console(stderr=True)
+
+
+@app.command()
+def intake(
+    inbox: Annotated[Path, typer.Argument(help="收件箱目录（含 推荐材料/ 与 班组申报/）")],
+    year: Annotated[int, typer.Option(help="活动年度，默认为今年")] = date.today().year,
+    out: Annotated[Path | None, typer.Option(help="报告输出目录，默认 BANZU_HOME/reports/YYYY")] = None,
+    quiet: Annotated[bool, typer.Option(help="不显示进度")] = False,
+) -> None:
+    """Run the nightly intake flow once over INBOX (a real Prefect flow run)."""
+    if not inbox.is_dir():
+        console.print(f"[red]收件箱目录不存在：{inbox}[/red]")
+        raise typer.Exit(2)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows.intake import intake_flow
+    from pipeline.cli_progress import rich_progress
+    from pipeline.reports import format_summary_line
+
+    try:
+        with rich_progress(console, enabled=not quiet):
+            summary = intake_flow(str(inbox), year, str(out) if out else None)
+    except Exception as error:  # noqa: BLE001 - the run itself failed: say so, exit non-zero
+        console.print(f"[red]本次运行失败：{type(error).__name__}: {error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(format_summary_line(summary))
+    typer.echo(str(Path(summary.out_dir).resolve()))
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="要读取的文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """Print what the extractors read from FILE, page by page."""
+    from extractors import extract as run_extract
+    from extractors.render_text import format_document
+
+    if not file.exists():
+        console.print(f"[red]文件不存在：{file}[/red]")
+        raise typer.Exit(2)
+    doc = run_extract(file, name=str(file))
+    if as_json:
+        sys.stdout.write(json.dumps(doc.contract(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_document(doc) + "\n")
+
+
+@app.command()
+def sample(
+    root: Annotated[Path, typer.Argument(help="生成示例收件箱的目录")],
+    profile: Annotated[str, typer.Option(help="tiny / small / demo")] = "demo",
+    seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同文件）")] = 0,
+    year: Annotated[int, typer.Option(help="活动年度")] = 2024,
+    truth: Annotated[Path | None, typer.Option(help="写出标准答案 JSON 的路径")] = None,
+) -> None:
+    """Write a realistic sample inbox (with broken files) and its ground truth."""
+    from pipeline.samples import generate_inbox
+
+    ground_truth = generate_inbox(root, year=year, seed=seed, profile=profile)
+    truth_path = truth or root.parent / f"{root.name}.truth.json"
+    ground_truth.write(truth_path)
+    console.print(f"示例收件箱：{root}（标准答案：{truth_path}）")
+    typer.echo(str(root.resolve()))
+
+
+@flags_app.command("decide")
+def decide_flag(
+    flag_id: Annotated[str, typer.Argument(help="标记编号（flags.json 中的 id）")],
+    decision: Annotated[str, typer.Argument(help="confirmed（确认抄袭）或 dismissed（排除）")],
+    year: Annotated[int, typer.Option(help="活动年度")] = date.today().year,
+    note: Annotated[str | None, typer.Option(help="复核意见")] = None,
+) -> None:
+    """Record a discipline officer's decision on a flag; it survives later runs."""
+    from pipeline.config import get_settings
+    from pipeline.store import Store
+
+    if decision not in ("confirmed", "dismissed"):
+        console.print("[red]结论只能是 confirmed 或 dismissed[/red]")
+        raise typer.Exit(2)
+    if not Store(get_settings()).decide_flag(year, flag_id, decision, note):
+        console.print(f"[red]{year} 年没有编号为 {flag_id} 的查重标记[/red]")
+        raise typer.Exit(1)
+    console.print(f"已记录：{flag_id} → {decision}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,194 @@
+"""Discovery of an inbox: which files are units' bundles, which form team packages, which are strays.
+
+The inbox is only read, never modified. Discovery hashes files and sorts them into roles; the
+flow archives them (pipeline.store) and only then unpacks team zips from the archived copies.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors.archive import safe_extract_zip
+
+from pipeline.model import Inbox, InboxFile, Problem, TeamPackage
+from pipeline.store.archive import sha256_of
+
+UNIT_DIRS = ("推荐材料", "recommendations")
+TEAM_DIRS = ("班组申报", "teams")
+JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "__macosx"}
+OFFICE_SUFFIXES = {".pptx", ".docx", ".xlsx", ".ppsx", ".potx", ".odp", ".odt", ".ods"}
+UNSUPPORTED_ARCHIVES = {".rar": "RAR", ".7z": "7z", ".tar": "tar", ".gz": "gzip", ".tgz": "gzip"}
+
+Sources = dict[str, Path]  # inbox path -> where its bytes can be read now
+
+
+def nfc(text: str) -> str:
+    """macOS writes names decomposed (NFD); compare and report them composed."""
+    return unicodedata.normalize("NFC", text)
+
+
+def is_junk(path: Path) -> bool:
+    return any(
+        part.lower() in JUNK_NAMES or part.startswith("~$") or part.startswith("._") for part in path.parts
+    )
+
+
+def _is_zip(path: Path) -> bool:
+    if path.suffix.lower() == ".zip":
+        return True
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def _inbox_file(
+    path: Path, rel: str, role: str, group: str | None, received: datetime | None = None
+) -> InboxFile:
+    sha, size = sha256_of(path)
+    return InboxFile(
+        path=rel, sha256=sha, size=size, role=role, group=group, received_at=received or _mtime(path)
+    )
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and not is_junk(p.relative_to(folder))
+    )
+
+
+def _role_dir(root: Path, names: tuple[str, ...]) -> list[Path]:
+    wanted = {nfc(n).lower() for n in names}
+    return sorted(p for p in root.iterdir() if p.is_dir() and nfc(p.name).strip().lower() in wanted)
+
+
+def _unsupported_archive_problem(path: Path) -> Problem | None:
+    kind = UNSUPPORTED_ARCHIVES.get(path.suffix.lower())
+    if kind is None:
+        return None
+    return Problem(
+        code="unreadable_file",
+        message=f"压缩包为 {kind} 格式，系统只能解压 ZIP 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
+        file=None,
+    )
+
+
+def discover(root: Path) -> tuple[Inbox, Sources]:
+    """Sort the inbox into unit files, team packages and strays; hash everything; unpack nothing."""
+    root = root.resolve()
+    inbox = Inbox(root=str(root))
+    sources: Sources = {}
+    claimed: set[Path] = set()
+
+    def rel(p: Path) -> str:
+        return nfc(p.relative_to(root).as_posix())
+
+    for unit_dir in _role_dir(root, UNIT_DIRS):
+        for p in _files_under(unit_dir):
+            claimed.add(p)
+            is_bundle = p.suffix.lower() == ".pdf" or _head(p).startswith(b"%PDF")
+            f = _inbox_file(
+                p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
+            )
+            (inbox.units if is_bundle else inbox.other).append(f)
+            sources[f.path] = p
+
+    for team_dir in _role_dir(root, TEAM_DIRS):
+        for entry in sorted(team_dir.iterdir()):
+            if is_junk(Path(entry.name)) or entry.is_symlink():
+                continue
+            if entry.is_dir():
+                team_id = nfc(entry.name).strip()
+                package = TeamPackage(team_id=team_id, source=rel(entry))
+                for p in _files_under(entry):
+                    claimed.add(p)
+                    f = _inbox_file(p, rel(p), "team", team_id)
+                    package.files.append(f)
+                    sources[f.path] = p
+                inbox.teams.append(package)
+                claimed.add(entry)
+            elif entry.is_file() and (_is_zip(entry) or entry.suffix.lower() in UNSUPPORTED_ARCHIVES):
+                team_id = nfc(entry.stem if entry.suffix else entry.name).strip()
+                container = _inbox_file(entry, rel(entry), "team", team_id)
+                if problem := _unsupported_archive_problem(entry):
+                    container.problems.append(problem.model_copy(update={"file": container.path}))
+                package = TeamPackage(team_id=team_id, source=container.path, archives=[container])
+                sources[container.path] = entry
+                inbox.teams.append(package)
+                claimed.add(entry)
+
+    for p in _files_under(root):
+        if p not in claimed and not any(parent in claimed for parent in p.parents):
+            f = _inbox_file(p, rel(p), "unrecognized", None)
+            inbox.other.append(f)
+            sources[f.path] = p
+
+    mark_duplicates(inbox)
+    return inbox, sources
+
+
+def _head(path: Path, n: int = 1024) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(n).lstrip()
+    except OSError:
+        return b""
+
+
+def unpack_team_archives(inbox: Inbox, work_dir: Path) -> Sources:
+    """Unpack each team zip (from its archived copy) into work_dir; members join their package.
+
+    Zips found inside a team folder are unpacked one level deep the same way.
+    """
+    sources: Sources = {}
+    for package in inbox.teams:
+        nested = [f for f in package.files if _is_zip(Path(f.path))]
+        for f in nested:
+            package.files.remove(f)
+            package.archives.append(f)
+        for container in package.archives:
+            if container.problems or container.duplicate_of or not container.archive_path:
+                continue
+            dest = work_dir / "unpacked" / container.sha256
+            members, problems = safe_extract_zip(Path(container.archive_path), dest)
+            container.problems.extend(p.model_copy(update={"file": container.path}) for p in problems)
+            for member in members:
+                member_path = dest / member
+                if is_junk(Path(member)) or not member_path.is_file():
+                    continue
+                f = _inbox_file(
+                    member_path,
+                    f"{container.path}/{nfc(member)}",
+                    "team",
+                    package.team_id,
+                    container.received_at,
+                )
+                package.files.append(f)
+                sources[f.path] = member_path
+    mark_duplicates(inbox)
+    return sources
+
+
+def mark_duplicates(inbox: Inbox) -> None:
+    """The same bytes twice in one inbox: every later copy points at the first (earliest received)."""
+    first: dict[str, str] = {}
+    earliest = datetime.min.replace(tzinfo=UTC)
+    for f in sorted(inbox.all_files(), key=lambda f: (f.received_at or earliest, len(f.path), f.path)):
+        if f.size == 0:
+            continue  # empty files are unreadable, not duplicates of each other
+        if f.sha256 in first and first[f.sha256] != f.path:
+            f.duplicate_of = first[f.sha256]
+        else:
+            first.setdefault(f.sha256, f.path)
+            f.duplicate_of = None

@@ -1,0 +1,120 @@
+"""The steps of one intake run as plain functions; flows/intake.py wires them into Prefect tasks."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+from extractors import EXTRACTOR_VERSION, extract
+from extractors.sniff import sniff_format
+from pipeline.model import (
+    CompletenessReport,
+    Document,
+    Inbox,
+    InboxFile,
+    Problem,
+    ReportText,
+)
+from pipeline.store import Store
+
+REPORT_KINDS = ("report_pdf", "report_ppt")
+
+
+def files_to_extract(inbox: Inbox) -> list[InboxFile]:
+    """One file per distinct content among the unit bundles and team documents."""
+    seen: set[str] = set()
+    wanted: list[InboxFile] = []
+    candidates = [*inbox.units, *(f for t in inbox.teams for f in t.files)]
+    for f in sorted(candidates, key=lambda f: f.path):
+        if f.sha256 not in seen:
+            seen.add(f.sha256)
+            wanted.append(f)
+    return wanted
+
+
+def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
+    """The file's Document from the cache, else read from its archived copy and cached.
+
+    Returns (document, extracted_now). Unexpected extractor errors propagate so the flow can retry.
+    """
+    cached = store.cached_document(file.sha256, EXTRACTOR_VERSION)
+    if cached is not None:
+        return cached, False
+    started = time.perf_counter()
+    doc = extract(Path(file.archive_path or ""), name=file.path)
+    doc.extractor_version = doc.extractor_version or EXTRACTOR_VERSION
+    store.save_document(file.sha256, doc, time.perf_counter() - started)
+    return doc, True
+
+
+def failed_document(file: InboxFile, error: BaseException | None) -> Document:
+    """What a file becomes when the extractor itself failed: recorded, not cached, retried next run."""
+    detail = f"{type(error).__name__}: {error}" if error else "未知错误"
+    return Document(
+        path=file.path,
+        format="unknown",
+        extractor_version=EXTRACTOR_VERSION,
+        problems=[
+            Problem(
+                code="extraction_failed",
+                message=f"系统读取该文件时出错（{detail[:200]}），原文件已保存，下次运行将自动重试；如仍失败请联系系统管理员。",
+                file=file.path,
+            )
+        ],
+        metadata={"traceback": "".join(traceback.format_exception(error))[-4000:] if error else ""},
+    )
+
+
+def stray_documents(inbox: Inbox) -> dict[str, Document]:
+    """Files that belong to nobody are not read, only identified by their bytes."""
+    docs: dict[str, Document] = {}
+    for f in [*inbox.other, *(a for t in inbox.teams for a in t.archives)]:
+        fmt = sniff_format(Path(f.archive_path)) if f.archive_path else "unknown"
+        docs.setdefault(f.sha256, Document(path=f.path, format=fmt, extractor_version=EXTRACTOR_VERSION))
+    return docs
+
+
+def team_report_records(inbox: Inbox, completeness: CompletenessReport) -> list[dict]:
+    """This year's report files per team, with the team's name and company, for the corpus."""
+    by_path = {f.path: f for f in inbox.all_files()}
+    records = []
+    for team in completeness.teams:
+        for kind in REPORT_KINDS:
+            path = team.files.get(kind)
+            f = by_path.get(path) if path else None
+            if f is None:
+                continue
+            records.append(
+                dict(
+                    team_id=team.team_id,
+                    team=team.team or "",
+                    company=team.company or "",
+                    kind=kind,
+                    inbox_path=path,
+                    sha256=f.sha256,
+                )
+            )
+    return records
+
+
+def report_corpus(store: Store, year: int, documents: dict[str, Document]) -> list[ReportText]:
+    """Every team report of this year and all earlier years, as text per page."""
+    corpus = []
+    for r in store.team_reports(up_to_year=year):
+        doc = documents.get(r.sha256) or store.latest_document(r.sha256)
+        if doc is None or not doc.pages:
+            continue
+        corpus.append(
+            ReportText(
+                year=r.year,
+                team_id=r.team_id,
+                team=r.team,
+                company=r.company,
+                file=r.inbox_path,
+                sha256=r.sha256,
+                kind=r.kind,  # type: ignore[arg-type]
+                pages=[p.text for p in doc.pages],
+            )
+        )
+    return corpus
