@@ -47,7 +47,9 @@ def test_extraction_cache_is_keyed_by_sha_and_version(tmp_path: Path) -> None:
     store = Store(Settings(home=tmp_path / "home"))
     f, src = _file(tmp_path, "a.pdf", b"%PDF-1.7 a")
     store.register([f], {f.path: src}, 2024, store.start_run(2024, "x", "y"))
-    doc = Document(path=f.path, format="pdf", extractor_version="v1", pages=[Page(page=1, source="ocr", text="关于推荐")])
+    doc = Document(
+        path=f.path, format="pdf", extractor_version="v1", pages=[Page(page=1, source="ocr", text="关于推荐")]
+    )
     store.save_document(f.sha256, doc, 1.5)
     assert store.cached_document(f.sha256, "v1") == doc
     assert store.cached_document(f.sha256, "v2") is None
