@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,8 +14,7 @@ from pipeline.progress import ProgressEvent, listening
 @contextmanager
 def rich_progress(console: Console, enabled: bool = True) -> Iterator[None]:
     if not enabled:
-        with nullcontext():
-            yield
+        yield
         return
     bars = Progress(
         TextColumn("{task.description}"),
