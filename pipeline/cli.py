@@ -32,6 +32,7 @@ def intake(
         console.print(f"[red]收件箱目录不存在：{inbox}[/red]")
         raise typer.Exit(2)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry locks SQLite
     from flows.intake import intake_flow
     from pipeline.cli_progress import rich_progress
     from pipeline.reports import format_summary_line

@@ -56,7 +56,11 @@ def test_units_match_the_ground_truth(two_runs) -> None:
         for kind, pages in expected.documents.items():
             assert unit["documents"][kind]["present"] is bool(pages), (expected.file, kind)
             assert unit["documents"][kind]["pages"] == pages, (expected.file, kind)
-        assert set(unit["recommended_teams"]) == set(expected.recommended_teams)
+        # the letter may give the team and its company in two columns: the report joins them
+        found_teams = unit["recommended_teams"]
+        assert len(found_teams) == len(expected.recommended_teams), expected.file
+        for name in expected.recommended_teams:
+            assert any(name in team for team in found_teams), (expected.file, name)
         got = codes(unit["problems"]) & CONTRACT_CODES
         assert got == set(expected.problems) & CONTRACT_CODES, expected.file
 
