@@ -69,6 +69,7 @@ def similarity_task(store: Store, inbox: Inbox, completeness, documents: dict[st
     corpus = intake.report_corpus(store, year, documents)
     flags = find_flags(corpus, year, state_dir=store.home / "similarity")
     store.save_flags(year, flags)
+    intake.annotate_flags(store, year, flags, corpus)
     return flags
 
 

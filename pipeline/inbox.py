@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.archive import safe_extract_zip
-
 from pipeline.model import Inbox, InboxFile, Problem, TeamPackage
 from pipeline.store.archive import sha256_of
 

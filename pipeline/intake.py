@@ -6,11 +6,13 @@ import time
 import traceback
 from pathlib import Path
 
-from extractors import EXTRACTOR_VERSION, extract
+from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
 from extractors.sniff import sniff_format
+from pipeline.config import Settings
 from pipeline.model import (
     CompletenessReport,
     Document,
+    Flag,
     Inbox,
     InboxFile,
     Problem,
@@ -33,6 +35,10 @@ def files_to_extract(inbox: Inbox) -> list[InboxFile]:
     return wanted
 
 
+def extract_options(settings: Settings) -> ExtractOptions:
+    return ExtractOptions(workers=settings.ocr_workers, page_timeout=settings.ocr_page_timeout)
+
+
 def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
     """The file's Document from the cache, else read from its archived copy and cached.
 
@@ -42,7 +48,7 @@ def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
     if cached is not None:
         return cached, False
     started = time.perf_counter()
-    doc = extract(Path(file.archive_path or ""), name=file.path)
+    doc = extract(Path(file.archive_path or ""), name=file.path, options=extract_options(store.settings))
     doc.extractor_version = doc.extractor_version or EXTRACTOR_VERSION
     store.save_document(file.sha256, doc, time.perf_counter() - started)
     return doc, True
@@ -118,3 +124,16 @@ def report_corpus(store: Store, year: int, documents: dict[str, Document]) -> li
             )
         )
     return corpus
+
+
+def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[ReportText]) -> None:
+    """Give each flag what the reports need from the store: review decisions, archived originals."""
+    decisions = {r.flag_id: r for r in store.flag_records(year, active_only=False)}
+    sha_of = {(r.year, r.file): r.sha256 for r in corpus}
+    for flag in flags:
+        if (record := decisions.get(flag.flag_id)) is not None:
+            flag.decision, flag.decision_note = record.decision, record.decision_note
+        for side in (flag.a, flag.b):
+            sha = sha_of.get((side.year, side.file))
+            archived = store.archive_path_of(sha) if sha else None
+            side.archive_path = str(archived) if archived else None

@@ -259,6 +259,7 @@ class FlagSide(BaseModel):
     file: str
     team: str = ""
     company: str = ""
+    archive_path: str | None = None  # extension: absolute path of the archived original, for report links
 
 
 class Evidence(BaseModel):
@@ -269,6 +270,9 @@ class Evidence(BaseModel):
     chars: int = 0  # copied characters in this passage (of A)
     a_spans: list[tuple[int, int]] = Field(default_factory=list)  # copied char ranges within a_text
     b_spans: list[tuple[int, int]] = Field(default_factory=list)
+    # extensions: the files the passages come from (a flag merges a team pair's PDF and PPT pairs)
+    a_file: str | None = None
+    b_file: str | None = None
 
 
 class Flag(BaseModel):
@@ -280,6 +284,9 @@ class Flag(BaseModel):
     copy_ratio_b: float
     evidence: list[Evidence] = Field(default_factory=list)
     flag_id: str = ""  # stable across runs: derived from the two teams and years
+    # extensions: a discipline officer's review (`banzu flags decide`), filled from the store for the reports
+    decision: str | None = None  # "confirmed" or "dismissed"
+    decision_note: str | None = None
 
     def contract(self) -> dict[str, Any]:
         d = self.model_dump()

@@ -186,6 +186,11 @@ class Store:
                 for k, v in values.items():
                     setattr(row, k, v)
 
+    def archive_path_of(self, sha256: str) -> Path | None:
+        with self.session() as s:
+            stored = s.get(StoredFile, sha256)
+            return self.home / stored.archive_path if stored else None
+
     def extraction_count(self) -> int:
         with self.session() as s:
             return len(s.scalars(select(Extraction.sha256)).all())
