@@ -1,0 +1,79 @@
+"""The reports of one run, written into OUT: JSON for scripts, HTML and a workbook for people.
+
+Each file is written atomically (temp file + rename), so a crash never leaves half a report; the
+JSON files are the contract's shapes exactly (model `.contract()`), the rest is for reading.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
+from pipeline.reports.common import atomic_write_text, problem_title
+from pipeline.reports.html import render_flags, render_index
+from pipeline.reports.summary import format_summary_line, summary_counts, summary_markdown
+from pipeline.reports.thumbs import PagePicture, render_problem_pages
+from pipeline.reports.workbook import write_workbook
+
+__all__ = [
+    "write_reports",
+    "summary_markdown",
+    "summary_counts",
+    "format_summary_line",
+    "problem_title",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def write_reports(
+    out_dir: Path,
+    completeness: CompletenessReport,
+    flags: FlagsReport,
+    statistics: StatisticsReport,
+    *,
+    summary: RunSummary | None = None,
+) -> dict[str, Path]:
+    """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs")."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    written["completeness.json"] = atomic_write_text(out_dir / "completeness.json", _json(completeness.contract()))
+    written["flags.json"] = atomic_write_text(out_dir / "flags.json", _json(flags.contract()))
+    written["statistics.json"] = atomic_write_text(
+        out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
+    )
+    pictures: dict[tuple[str, int], PagePicture] = {}
+    (out_dir / "thumbs").mkdir(exist_ok=True)
+    try:
+        pictures = render_problem_pages(completeness, out_dir)
+    except Exception:  # pictures are a help, never a reason to lose the reports
+        log.exception("page thumbnails failed")
+    written["thumbs"] = out_dir / "thumbs"
+    jobs: list[tuple[str, Callable[[Path], Path]]] = [
+        ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures))),
+        ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir))),
+        ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics)),
+    ]
+    if summary is not None:
+        jobs.append(
+            ("summary.md", lambda p: atomic_write_text(p, summary_markdown(completeness, flags, statistics, summary)))
+        )
+    failed: list[BaseException] = []
+    for name, job in jobs:  # one report failing must not keep the others from the people who need them
+        try:
+            written[name] = job(out_dir / name)
+        except Exception as exc:
+            log.exception("writing %s failed", name)
+            failed.append(exc)
+    if failed:
+        raise failed[0]
+    return written
