@@ -78,7 +78,14 @@ def sample(
     """Write a realistic sample inbox (with broken files) and its ground truth."""
     from pipeline.samples import generate_inbox
 
-    ground_truth = generate_inbox(root, year=year, seed=seed, profile=profile)
+    try:
+        ground_truth = generate_inbox(root, year=year, seed=seed, profile=profile)
+    except FileExistsError:
+        console.print(f"[red]{root} 中已有其他文件，请换一个空目录或先清空该目录。[/red]")
+        raise typer.Exit(2) from None
+    except ValueError as error:
+        console.print(f"[red]无法生成示例：{error}[/red]")
+        raise typer.Exit(2) from None
     truth_path = truth or root.parent / f"{root.name}.truth.json"
     ground_truth.write(truth_path)
     console.print(f"示例收件箱：{root}（标准答案：{truth_path}）")
