@@ -306,3 +306,27 @@ def make_corpus(rng: random.Random, *, year: int = 2024, background: int = 60, p
         j = add(new_team(rng, year, len(teams), topic))
         template_pairs.append((i, j))
     return Corpus(year, teams, pages, cases, template_pairs)
+
+
+def print_scan_ocr(rng: random.Random, pages: list[str], *, team: str, company: str, max_pages: int = 3) -> list[str]:
+    """The report as banzu would read it after print, scan and OCR: rendered to PDF, scanned
+    (pipeline.samples.scan), extracted (extractors.extract, RapidOCR). Costs 2-5 s per page, so only the
+    first `max_pages` printed pages are kept."""
+    import tempfile
+    from pathlib import Path
+
+    import pymupdf
+
+    from extractors import extract
+    from pipeline.samples.scan import scan_pdf
+    from pipeline.samples.team_docs import build_report_pdf
+
+    pdf = build_report_pdf(pages, team=team, company=company)
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    doc.select(list(range(min(max_pages, doc.page_count))))
+    short = doc.tobytes()
+    scanned = scan_pdf(short, rng=rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scan.pdf"
+        path.write_bytes(scanned)
+        return [p.text for p in extract(path).pages]

@@ -1,0 +1,190 @@
+"""Plagiarism flags (第十五条): candidates by TF-IDF over rare n-grams, evidence by text alignment,
+boilerplate and common wording excluded, one flag per pair of teams with a stable id."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.model import Evidence, Flag, FlagSide, ReportText
+
+from .align import Params, Side, align, copied_chars, rare_total
+from .boilerplate import boilerplate_mask, common_mask
+from .evidence import build_evidence
+from .index import DocFreq, candidates, corpus_ngrams, doc_freq
+from .text import COMMON_N, ngram_hashes, normalize_pages
+
+__all__ = ["Settings", "find_flags"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds, chosen with benchmarks/plagiarism.py (see its output for the figures)."""
+
+    common_min: int = 5  # an n-gram in at least this many teams ...
+    common_frac: float = 0.02  # ... or this share of all teams is common wording, never evidence
+    cand_df_max: int = 60  # n-grams in more teams are not weighed for candidates (speed)
+    rare_df: int = 3  # n-grams of at most this many teams are a copy's fingerprint
+    top_k: int = 10
+    min_cosine: float = 0.15
+    min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
+    min_rare: int = 12  # ... and at least this many of them ...
+    min_chars: int = 120  # ... and this many copied characters of A in all;
+    min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
+    small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
+    ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
+    max_evidence: int = 80
+    align: Params = field(default_factory=Params)
+
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _ident(r: ReportText) -> str:
+    t, c = _PUNCT.sub("", r.team or ""), _PUNCT.sub("", r.company or "")
+    return f"{c}|{t}" if t and c else ""
+
+
+def _flag_id(a: ReportText, b: ReportText) -> str:
+    key = f"{a.year}|{a.team_id}|{b.year}|{b.team_id}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+class _Prepared:
+    """Alignment-ready sides, built lazily: only candidate reports are ever normalised twice."""
+
+    def __init__(self, reports: Sequence[ReportText], df: DocFreq, df_seed: DocFreq, common_df: int, rare_df: int):
+        self.reports, self.df, self.df_seed = reports, df, df_seed
+        self.common_df, self.rare_df = common_df, rare_df
+        self.cache: dict[int, Side] = {}
+
+    def side(self, i: int) -> Side:
+        if i not in self.cache:
+            nt = normalize_pages(list(self.reports[i].pages))
+            h = ngram_hashes(nt.text)
+            common = common_mask(self.df.of(ngram_hashes(nt.text, COMMON_N)) >= self.common_df, len(nt.text))
+            template = boilerplate_mask(h, len(nt.text))
+            excluded = template | common
+            seed_ok = ~template[: len(h)] if len(h) else np.zeros(0, bool)
+            rare = (self.df_seed.of(h) <= self.rare_df) & seed_ok & ~excluded[: len(h)]
+            self.cache[i] = Side(nt, h, seed_ok, excluded, rare, template)
+        return self.cache[i]
+
+
+@dataclass
+class _PairResult:
+    a: int
+    b: int
+    cosine: float
+    ratio_a: float
+    ratio_b: float
+    chars: int
+    evidence: list[Evidence]
+    decisive_ratio: float = 0.0  # the larger copy ratio of a side long enough for a ratio to mean something
+    rare_chars: int = 0  # distinct shared rare n-grams inside the passages
+    rare_share: float = 0.0  # ... as a share of the rare n-grams of the report that has fewer
+
+
+def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: Settings) -> _PairResult:
+    a, b = prep.side(ia), prep.side(ib)
+    passages, rare = align(a, b, s.align)
+    ca = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages])
+    cb = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in passages])
+    ev = build_evidence(a.nt, b.nt, passages, a.template)
+    fa, fb = prep.reports[ia].file, prep.reports[ib].file
+    for e in ev:
+        e.a_file, e.b_file = fa, fb
+    ra, rb = ca / max(a.countable, 1), cb / max(b.countable, 1)
+    decisive = max([r for r, side in ((ra, a), (rb, b)) if side.countable >= s.ratio_min_length] or [0.0])
+    share = rare / max(1, min(rare_total(a), rare_total(b)))
+    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share)
+
+
+def find_flags(
+    reports: Sequence[ReportText], year: int, *, state_dir: Path | None = None, settings: Settings | None = None
+) -> list[Flag]:
+    """Flags for every pair of teams where side `a` is a team of `year`, strongest first."""
+    s = settings or Settings()
+    reports = [r for r in reports if any((p or "").strip() for p in r.pages)]
+    if not reports or not any(r.year == year for r in reports):
+        return []
+    group_key = [(r.year, r.team_id) for r in reports]
+    gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
+    group_of = [gid[k] for k in group_key]
+    both = corpus_ngrams([r.pages for r in reports], state_dir)
+    grams = [g for g, _ in both]
+    df = doc_freq(grams, group_of)
+    df_passage = doc_freq([c for _, c in both], group_of)
+    del both
+    common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
+    queries = [i for i, r in enumerate(reports) if r.year == year]
+    found = candidates(
+        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine
+    )
+    prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
+    by_team: dict[tuple[int, int], list[_PairResult]] = {}
+    seen: set[tuple[int, int]] = set()
+    for qa, qb, cos in found:
+        ga, gb = group_of[qa], group_of[qb]
+        ra, rb = reports[qa], reports[qb]
+        if rb.year == year and (ra.team_id, ga) > (rb.team_id, gb):
+            qa, qb, ga, gb = qb, qa, gb, ga  # same-year pairs: one flag, `a` the smaller team id
+        if (qa, qb) in seen:
+            continue
+        seen.add((qa, qb))
+        by_team.setdefault((ga, gb), []).append(_compare(prep, qa, qb, cos, s))
+    # the reports themselves decide: a pair found through slides is compared PDF to PDF too
+    pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
+    for (ga, gb), pairs in by_team.items():
+        pa, pb = pdf_of.get(ga), pdf_of.get(gb)
+        if pa is not None and pb is not None and (pa, pb) not in seen:
+            seen.add((pa, pb))
+            pairs.append(_compare(prep, pa, pb, 0.0, s))
+    flags = [f for pairs in by_team.values() if (f := _flag(reports, pairs, s, df.groups))]
+    return sorted(flags, key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, groups: int) -> Flag | None:
+    # the reports (PDF) speak for the team; slides only when no PDF pair was compared
+    best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
+    # few teams tell little about which wording is common: then demand a larger share
+    need = s.min_rare_share * min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
+    strong = best.rare_share >= need and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
+    factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
+    short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
+    if not (strong or short):
+        return None
+    evidence: list[Evidence] = []
+    seen: set[tuple] = set()
+    pdf_first = sorted(pairs, key=lambda p: (reports[p.a].kind != "report_pdf", reports[p.b].kind != "report_pdf", -p.chars))
+    for p in pdf_first:
+        for e in p.evidence:
+            key = (e.a_text, e.b_text)
+            if key not in seen:
+                seen.add(key)
+                evidence.append(e)
+    evidence = evidence[: s.max_evidence]  # the reports' own passages first, in reading order
+    if not evidence:
+        return None
+    ra, rb = reports[best.a], reports[best.b]
+    same = ra.year != rb.year and (ra.team_id == rb.team_id or (_ident(ra) and _ident(ra) == _ident(rb)))
+
+    def side(r: ReportText) -> FlagSide:
+        return FlagSide(year=r.year, team_id=r.team_id, file=r.file, team=r.team, company=r.company)
+
+    return Flag(
+        a=side(ra),
+        b=side(rb),
+        kind="self_prior_year" if same else "cross_team",
+        similarity=round(max(best.ratio_a, best.ratio_b), 4),
+        copy_ratio_a=round(best.ratio_a, 4),
+        copy_ratio_b=round(best.ratio_b, 4),
+        evidence=evidence,
+        flag_id=_flag_id(ra, rb),
+    )

@@ -1,0 +1,100 @@
+"""Normalised report text with a map back to pages, plus the rolling n-gram hashes everything else uses.
+
+Copies survive re-typing, OCR and format changes only if comparison ignores punctuation, width and
+spaces; evidence must still point at the original page and characters, hence the position map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+NGRAM = 5  # characters per seed shingle: long enough to be rare, short enough to survive OCR errors
+COMMON_N = 10  # characters per passage shingle whose document frequency marks common wording
+_KEEP = re.compile(r"[\w]", re.UNICODE)
+_SENT_END = set("。；！？!?;\n")
+_BASE = np.uint64(1_000_003)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@dataclass
+class NormText:
+    """One report's text without punctuation/space, NFKC-folded; `pos[i]` = (page index, offset)."""
+
+    text: str
+    page: np.ndarray  # int32, 0-based page index of each normalised char
+    offset: np.ndarray  # int32, offset of each normalised char inside its original page text
+    pages: list[str] = field(default_factory=list)  # the original page texts
+    sent_id: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sentence of each char
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> np.ndarray:
+    """Codepoint -> normalised codepoint (NFKC, lower case) for the BMP; 0 drops it, 1 ends a sentence."""
+    table = np.zeros(0x10000, dtype=np.uint32)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch in _SENT_END:
+            table[cp] = 1
+            continue
+        n = unicodedata.normalize("NFKC", ch).lower()
+        n = "".join(c for c in n if _KEEP.match(c) and c != "_")
+        table[cp] = ord(n[0]) if n else 0
+    return table
+
+
+def normalize_pages(pages: list[str]) -> NormText:
+    table = _fold_table()
+    cps, pg, off = [], [], []
+    for p, text in enumerate(pages):
+        cp = np.frombuffer((text or "").encode("utf-32-le"), dtype=np.uint32)
+        folded = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
+        cps.append(np.append(folded, np.uint32(1)))  # a page break ends a sentence
+        pg.append(np.full(len(cp) + 1, p, dtype=np.int32))
+        off.append(np.arange(len(cp) + 1, dtype=np.int32))
+    if not cps:
+        return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
+    allc = np.concatenate(cps)
+    sent = np.cumsum(allc == 1).astype(np.int32)
+    keep = allc > 1
+    text = allc[keep].astype("<u4").tobytes().decode("utf-32-le")
+    return NormText(
+        text=text,
+        page=np.concatenate(pg)[keep],
+        offset=np.concatenate(off)[keep],
+        pages=list(pages),
+        sent_id=sent[keep],
+    )
+
+
+def codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+
+
+def ngram_hashes(text: str, n: int = NGRAM) -> np.ndarray:
+    """uint32 hash of the n-gram starting at every position (len(text) - n + 1 values)."""
+    if len(text) < n:
+        return np.zeros(0, dtype=np.uint32)
+    cp = codepoints(text)
+    h = np.zeros(len(cp) - n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            h = h * _BASE + cp[k : len(cp) - n + 1 + k]
+        h ^= h >> np.uint64(29)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+    return (h & _MASK32).astype(np.uint32)
+
+
+def sentences(nt: NormText) -> list[tuple[int, int]]:
+    """[start, end) ranges of the normalised text's sentences (split at 。；！？ and line breaks)."""
+    if not len(nt.sent_id):
+        return []
+    cuts = np.flatnonzero(np.diff(nt.sent_id)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(nt.sent_id)]))
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
