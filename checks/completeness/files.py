@@ -1,0 +1,86 @@
+"""One FileResult per inbox file: readable, duplicate, unrecognised, late."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pipeline.config import YearRules
+from pipeline.model import Document, FileResult, InboxFile, Problem
+
+# the contract's unreadable_file covers "not the format it claims", which the extractors name apart
+UNREADABLE_CODES = ("unreadable_file", "extension_mismatch")
+
+
+def deadline_end(rules: YearRules) -> datetime:
+    """The first instant after the deadline day, in the rules' time zone."""
+    tz = ZoneInfo(rules.timezone)
+    return datetime.combine(rules.deadline + timedelta(days=1), time(0, 0), tzinfo=tz)
+
+
+def is_late(f: InboxFile, rules: YearRules) -> bool:
+    when = f.received_at or f.first_seen
+    if when is None:
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(rules.timezone))
+    return when >= deadline_end(rules)
+
+
+def late_problem(f: InboxFile, rules: YearRules) -> Problem:
+    when = (f.received_at or f.first_seen).astimezone(ZoneInfo(rules.timezone))  # type: ignore[union-attr]
+    return Problem(code="late_submission", file=f.path, message=(
+        f"文件“{f.path}”于{when:%Y年%m月%d日 %H:%M}收到，晚于{rules.deadline:%Y年%m月%d日}的截止日期，"
+        "请确认是否接受逾期材料。"))
+
+
+def unreadable_problems(f: InboxFile, doc: Document | None) -> list[Problem]:
+    """The file's own unreadable_file problems (registration, extraction), with the file filled in."""
+    found = [p for p in f.problems if p.code in UNREADABLE_CODES]
+    if doc is not None:
+        found += [p for p in doc.problems if p.code in UNREADABLE_CODES]
+    elif not f.duplicate_of and not f.problems and f.role != "unrecognized":
+        found.append(Problem(code="unreadable_file", message=(
+            f"文件“{f.path}”未能读取（提取失败），请检查文件是否损坏，必要时请提交单位重新提交。")))
+    out = []
+    seen = set()
+    for p in found:
+        if p.message in seen:
+            continue
+        seen.add(p.message)
+        out.append(p.model_copy(update={"file": p.file or f.path, "code": "unreadable_file"}))
+    return out
+
+
+def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive: bool = False,
+                member: bool = False) -> FileResult:
+    """The file's status and problems.
+
+    Zip containers are judged by their own problems only; a file that belongs to nobody is
+    reported as unrecognised (whether it can be read does not matter then); a zip member's arrival
+    is its zip's, so lateness is reported once, on the zip.
+    """
+    result = FileResult(
+        path=f.path, sha256=f.sha256, role=f.role, archive_path=f.archive_path, received_at=f.received_at,
+        format=doc.format if doc is not None else None, pages=len(doc.pages) if doc is not None else 0,
+        page_rotations=[p.rotation for p in doc.pages] if doc is not None else [],
+    )
+    if f.duplicate_of:
+        result.status = "duplicate"
+        result.problems.append(Problem(code="duplicate_file", file=f.path, message=(
+            f"文件“{f.path}”与“{f.duplicate_of}”内容完全相同，是重复提交，审核时只看前者。")))
+    else:
+        own = in_archive or f.role == "unrecognized"
+        bad = [p for p in f.problems if p.code == "unreadable_file"] if own else unreadable_problems(f, doc)
+        if bad:
+            result.status = "error"
+            result.problems.extend(bad)
+        if f.role == "unrecognized":
+            if not bad:
+                result.status = "unrecognized"
+            result.problems.append(Problem(code="unrecognized_file", file=f.path, message=(
+                f"文件“{f.path}”既不在推荐材料目录也不属于任何班组的申报文件夹，无法归属，"
+                "请确认它是谁提交的并放到正确的位置。")))
+    if is_late(f, rules) and not member:
+        result.problems.append(late_problem(f, rules))
+    return result

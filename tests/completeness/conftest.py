@@ -1,0 +1,50 @@
+"""Session fixtures: generated inboxes checked once, extraction cached by sha256."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from checks.completeness import check_completeness
+from pipeline.config import recommending_units, year_rules
+from pipeline.model import CompletenessReport, Document, Inbox
+from pipeline.samples.generate import generate_inbox
+from pipeline.samples.truth import GroundTruth
+
+from .inboxes import extract_all, load_inbox
+
+
+@dataclass
+class Checked:
+    truth: GroundTruth
+    inbox: Inbox
+    documents: dict[str, Document]
+    report: CompletenessReport
+
+
+@pytest.fixture(scope="session")
+def doc_cache() -> dict[str, Document]:
+    return {}
+
+
+@pytest.fixture(scope="session")
+def small_born_digital(tmp_path_factory: pytest.TempPathFactory, doc_cache: dict[str, Document]) -> Checked:
+    """The generator's `small` profile, every file born-digital: all situations of the code table."""
+    root = tmp_path_factory.mktemp("small")
+    truth = generate_inbox(root / "inbox", profile="small", seed=0, scanned=False)
+    inbox, sources = load_inbox(root / "inbox", root / "work")
+    docs = extract_all(inbox, sources, doc_cache)
+    report = check_completeness(inbox, docs, year_rules(2024), recommending_units())
+    return Checked(truth, inbox, docs, report)
+
+
+@pytest.fixture(scope="session")
+def tiny_scanned(tmp_path_factory: pytest.TempPathFactory, doc_cache: dict[str, Document]) -> Checked:
+    """The generator's `tiny` profile with every unit file scanned (about 6 OCR'd pages)."""
+    root = tmp_path_factory.mktemp("tiny-scanned")
+    truth = generate_inbox(root / "inbox", profile="tiny", seed=0, scanned=True)
+    inbox, sources = load_inbox(root / "inbox", root / "work")
+    docs = extract_all(inbox, sources, doc_cache)
+    report = check_completeness(inbox, docs, year_rules(2024), recommending_units())
+    return Checked(truth, inbox, docs, report)
