@@ -40,6 +40,15 @@ CODES: dict[str, str] = {
     "team_recommender_unlisted": "推荐该班组的单位不在推荐单位名单内",
     "registration_form_incomplete": "报名表信息不完整",
     "team_recommender_mismatch": "报名表中的推荐单位与推荐函不一致",
+    # what reading a file ran into (file level; the file's text may be partly missing)
+    "extraction_failed": "系统读取文件出错",
+    "ocr_timeout": "页面文字识别超时",
+    "ocr_failed": "页面文字识别失败",
+    "ocr_disabled": "页面无文字层且未识别",
+    "page_unreadable": "页面无法读取",
+    "too_many_pages": "页数超过上限",
+    "slide_partly_unreadable": "幻灯片部分内容无法读取",
+    "unsafe_archive_member": "压缩包中有不安全或超限的文件",
 }
 
 # codes that make a unit or a team incomplete

@@ -10,6 +10,8 @@ from pipeline.model import Document, FileResult, InboxFile, Problem
 
 # the contract's unreadable_file covers "not the format it claims", which the extractors name apart
 UNREADABLE_CODES = ("unreadable_file", "extension_mismatch")
+# a file whose reading failed as a whole (the extractor crashed): an error, retried on the next run
+FAILED_CODES = ("extraction_failed",)
 
 
 def deadline_end(rules: YearRules) -> datetime:
@@ -52,6 +54,15 @@ def unreadable_problems(f: InboxFile, doc: Document | None) -> list[Problem]:
     return out
 
 
+def reading_problems(f: InboxFile, doc: Document | None) -> list[Problem]:
+    """What reading ran into short of an unreadable file: a crash, pages lost to OCR, unsafe zip members."""
+    found = [p for p in f.problems if p.code not in UNREADABLE_CODES]
+    if doc is not None:
+        found += [p for p in doc.problems if p.code not in UNREADABLE_CODES]
+        found += [p.model_copy(update={"page": p.page or page.page}) for page in doc.pages for p in page.problems]
+    return [p.model_copy(update={"file": p.file or f.path}) for p in found]
+
+
 def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive: bool = False,
                 member: bool = False) -> FileResult:
     """The file's status and problems.
@@ -75,6 +86,9 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
         if bad:
             result.status = "error"
             result.problems.extend(bad)
+        result.problems.extend(reading_problems(f, None if own else doc))
+        if any(p.code in FAILED_CODES for p in result.problems):
+            result.status = "error"
         if f.role == "unrecognized":
             if not bad:
                 result.status = "unrecognized"
