@@ -1,0 +1,98 @@
+"""Check boxes on scanned forms: a small hollow square is "□", one with ink inside is "☑"."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+BoxRect = tuple[float, float, float, float]
+# what OCR makes of an empty or ticked box
+CONFUSABLE = set("口囗ロ□☐☑☒区团図凶囚〇0OoDV√✓✔")
+TICKS = set("☑☒√✓✔Vv")
+
+
+MIN_SIDE_PT, MAX_SIDE_PT = 3.5, 22.0  # printed check boxes, from a small □ glyph to a drawn box
+
+
+def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = None) -> list[tuple[float, float, float, bool]]:
+    """(centre x, centre y, side, ticked) of every small square outline; `scale` is points per pixel."""
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if rules is not None:
+        binary = cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    contours, hierarchy = cv2.findContours(binary, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    lo, hi = max(6, int(MIN_SIDE_PT / scale)), int(MAX_SIDE_PT / scale) + 1
+    marks = []
+    for i, cnt in enumerate(contours):
+        if hierarchy[0][i][3] != -1:  # only outer outlines
+            continue
+        x, y, w, h = cv2.boundingRect(cnt)
+        if not (lo <= w <= hi and lo <= h <= hi and 0.8 <= w / h <= 1.25):
+            continue
+        approx = cv2.approxPolyDP(cnt, 0.08 * cv2.arcLength(cnt, True), True)
+        if len(approx) != 4 or cv2.contourArea(cnt) < 0.8 * w * h:
+            continue
+        frame = binary[y : y + h, x : x + w]
+        border = max(2, int(round(min(w, h) * 0.2)))
+        inner = frame[border:-border, border:-border]
+        ring = (frame > 0).sum() - (inner > 0).sum()
+        if inner.size == 0 or ring < 0.5 * (2 * (w + h)):  # not a drawn outline
+            continue
+        if not _isolated(binary, x, y, w, h):
+            continue  # a square touching other strokes is part of a character (口 in 品, 回 …)
+        ink = inner > 0
+        if ink.any() and ((ink.mean(axis=1) > 0.75).any() or (ink.mean(axis=0) > 0.75).any()):
+            continue  # a straight stroke across the square: 日, 田, 目, 回 …, not a tick
+        ticked = ink.mean() > 0.08
+        marks.append((x + w / 2, y + h / 2, float(max(w, h)), bool(ticked)))
+    return marks
+
+
+def _isolated(binary: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """No ink in a margin around the square (a tick may cross its top-right corner)."""
+    m = max(2, int(round(0.25 * max(w, h))))
+    y0, y1, x0, x1 = max(0, y - m), min(binary.shape[0], y + h + m), max(0, x - m), min(binary.shape[1], x + w + m)
+    around = binary[y0:y1, x0:x1].copy()
+    around[y - y0 : y - y0 + h, x - x0 : x - x0 + w] = 0
+    around[: (y - y0) + h // 2, (x - x0) + w // 2 :] = 0  # leave room for a tick mark
+    return (around > 0).sum() <= 0.05 * w * h
+
+
+def _is_word_char(chars: list[str], j: int) -> bool:
+    """Whether chars[j] (an OCR'd 口 or 日 …) is part of a real word like 归口, 出口, 日期."""
+    from .quality import _tokenizer
+
+    freq = _tokenizer().FREQ
+    left = "".join(chars[max(0, j - 1) : j + 1])
+    right = "".join(chars[j : j + 2])
+    return (len(left) == 2 and freq.get(left, 0) > 0) or (len(right) == 2 and freq.get(right, 0) > 0)
+
+
+def merge_checkboxes(boxes: list[tuple[BoxRect, str]], marks: list[tuple[float, float, float, bool]]) -> str:
+    """Cell text from OCR boxes with each detected check box written as ☑/□ at its position."""
+    texts = [list(t) for _, t in boxes]
+    extra: list[tuple[float, str]] = []
+    for mx, my, _side, ticked in marks:
+        sym = "☑" if ticked else "□"
+        for k, (r, _) in enumerate(boxes):
+            if r[1] - 4 <= my <= r[3] + 4 and r[0] - 4 <= mx <= r[2] + 4 and texts[k]:
+                chars = texts[k]
+                est = int((mx - r[0]) / max(r[2] - r[0], 1) * len(chars))
+                near = [j for j in (est, est - 1, est + 1) if 0 <= j < len(chars) and chars[j] in CONFUSABLE]
+                if near and chars[near[0]] in TICKS:
+                    break  # OCR already read a tick there: never overrule it
+                if near and not _is_word_char(chars, near[0]):
+                    chars[near[0]] = sym
+                elif not near and (not ticked or est <= 0 or est >= len(chars)):
+                    # OCR dropped the box; a ticked one only at a text edge (ink inside a character
+                    # looks like a ticked box more easily than an empty box does)
+                    chars.insert(max(0, min(est, len(chars))), sym)
+                break
+        else:
+            extra.append((mx, sym))
+    pieces = ["".join(t) for t in texts]
+    if extra:  # boxes OCR did not see at all: place them among the pieces by x
+        items = [(r[0], "".join(t)) for (r, _), t in zip(boxes, texts, strict=True)] + extra
+        pieces = [t for _, t in sorted(items, key=lambda p: p[0])]
+    return " ".join(p for p in pieces if p).strip()

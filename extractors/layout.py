@@ -1,0 +1,60 @@
+"""Reading order: group positioned text pieces into visual rows, then left to right."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.model import Line
+
+# OCR often returns full-width digits and Latin letters; the documents' numbers are plain ASCII
+_FULLWIDTH = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for cp in range(r[0], r[1] + 1)}
+
+
+def normalize_ocr_text(text: str) -> str:
+    return text.translate(_FULLWIDTH).strip()
+
+
+def group_rows(lines: Sequence[Line]) -> list[list[Line]]:
+    """Rows of lines that share a vertical band (tolerates small skew), each sorted left to right."""
+    items = sorted(lines, key=lambda ln: ((ln.bbox[1] + ln.bbox[3]) / 2, ln.bbox[0]))
+    rows: list[list[Line]] = []
+    spans: list[tuple[float, float]] = []
+    for ln in items:
+        y0, y1 = ln.bbox[1], ln.bbox[3]
+        h = max(y1 - y0, 1e-3)
+        placed = False
+        # only the last few rows can still overlap a line that starts further down
+        for k in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            r0, r1 = spans[k]
+            overlap = min(y1, r1) - max(y0, r0)
+            if overlap >= 0.5 * min(h, r1 - r0):
+                rows[k].append(ln)
+                spans[k] = (min(r0, y0), max(r1, y1)) if overlap >= 0.8 * h else (r0, r1)
+                placed = True
+                break
+        if not placed:
+            rows.append([ln])
+            spans.append((y0, y1))
+    ordered = sorted(zip(spans, rows, strict=True), key=lambda sr: sr[0][0])
+    return [sorted(r, key=lambda ln: ln.bbox[0]) for _, r in ordered]
+
+
+def join_row(row: Sequence[Line]) -> str:
+    """Pieces of one row: a space where there is a visible gap (table cells, label and value)."""
+    out = ""
+    prev = None
+    for ln in row:
+        if prev is not None:
+            h = max(prev.bbox[3] - prev.bbox[1], ln.bbox[3] - ln.bbox[1], 1.0)
+            gap = ln.bbox[0] - prev.bbox[2]
+            out += " " if gap > 0.6 * h else ""
+        out += ln.text
+        prev = ln
+    return out
+
+
+def reading_order(lines: Sequence[Line]) -> tuple[list[Line], str]:
+    """Lines sorted in reading order and the page text (one visual row per text line)."""
+    rows = group_rows(lines)
+    ordered = [ln for row in rows for ln in row]
+    return ordered, "\n".join(t for t in (join_row(r) for r in rows) if t.strip())

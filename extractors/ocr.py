@@ -1,0 +1,224 @@
+"""OCR of one page image with RapidOCR (PP-OCRv4, models inside the wheel), orientation included.
+
+The built-in reader runs RapidOCR's stages itself (detect, classify, recognise) so that the page's
+orientation is decided from the same detection pass that is then recognised: a sideways or upside-down
+page costs no second detection. An injected engine (tests, other OCR) is any callable returning
+`[(box, text, score), ...]`; it gets no orientation handling beyond what it does itself.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+TEXT_SCORE = 0.5  # RapidOCR's own threshold for keeping a recognised line
+VOTE_SAMPLE = 24  # text lines whose angle votes decide a page's 0/180
+
+
+@dataclass
+class OcrBox:
+    """One recognised text box in the pixel coordinates of the upright image."""
+
+    box: np.ndarray  # 4x2 float, clockwise from top-left
+    text: str
+    score: float
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        xs, ys = self.box[:, 0], self.box[:, 1]
+        return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+
+
+@dataclass
+class OcrResult:
+    boxes: list[OcrBox] = field(default_factory=list)
+    rotation: int = 0  # clockwise degrees the image was turned before recognition
+    size: tuple[int, int] = (0, 0)  # (width, height) of the upright image in pixels
+
+
+_ENGINE: Any = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def default_engine(threads: int | None = None) -> RapidReader:
+    """One RapidOCR per process: loading the models costs ~1 s and 200 MB."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            if threads is None:  # one onnxruntime thread: see extractors/workers.py and benchmarks/ocr.py
+                env = os.environ.get("BANZU_OCR_THREADS", "").strip()
+                threads = int(env) if env.lstrip("-").isdigit() else 1
+            _ENGINE = RapidReader(threads=threads)
+        return _ENGINE
+
+
+def _order_clockwise(pts: np.ndarray) -> np.ndarray:
+    """Order 4 points as top-left, top-right, bottom-right, bottom-left (after a rotation)."""
+    s = pts.sum(axis=1)
+    d = np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], np.float32)
+
+
+def rotate_image(img: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn an image clockwise by 0/90/180/270 degrees."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return img if rotation % 360 == 0 else cv2.rotate(img, codes[rotation % 360])
+
+
+def rotate_boxes(boxes: np.ndarray, rotation: int, w: int, h: int) -> np.ndarray:
+    """Map Nx4x2 boxes of a w x h image to the image turned clockwise by `rotation`."""
+    rotation %= 360
+    if rotation == 0 or len(boxes) == 0:
+        return boxes
+    x, y = boxes[..., 0], boxes[..., 1]
+    if rotation == 90:
+        nx, ny = (h - 1) - y, x
+    elif rotation == 180:
+        nx, ny = (w - 1) - x, (h - 1) - y
+    else:
+        nx, ny = y, (w - 1) - x
+    out = np.stack([nx, ny], axis=-1).astype(np.float32)
+    return np.array([_order_clockwise(b) for b in out], np.float32)
+
+
+def box_sizes(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Width (along the first edge) and height of each detected quadrilateral."""
+    w = np.linalg.norm(boxes[:, 0] - boxes[:, 1], axis=1)
+    h = np.linalg.norm(boxes[:, 0] - boxes[:, 3], axis=1)
+    return w, h
+
+
+class RapidReader:
+    """RapidOCR split into its stages, with a page-level orientation decision in between."""
+
+    def __init__(self, threads: int = -1) -> None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        kwargs: dict[str, Any] = {}
+        if threads and threads > 0:
+            kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
+        self.ocr = RapidOCR(**kwargs)
+
+    def __call__(self, img: np.ndarray) -> list[tuple[list, str, float]]:
+        """RapidOCR-compatible call (no page orientation): [(box, text, score), ...]."""
+        res = self.read(img, orient=False)
+        return [(b.box.tolist(), b.text, b.score) for b in res.boxes]
+
+    @staticmethod
+    def _down_share(cls_res: list, boxes: np.ndarray) -> float:
+        """Share of (length-weighted) lines that the angle classifier reads as upside down."""
+        w, h = box_sizes(boxes)
+        up = down = 0.0
+        for (label, score), wi, hi in zip(cls_res, w, h, strict=False):
+            weight = float(max(wi, hi)) * float(score)
+            if str(label) == "180":
+                down += weight
+            else:
+                up += weight
+        return down / max(up + down, 1e-6)
+
+    def _sideways(self, img: np.ndarray, boxes: np.ndarray) -> int:
+        """0 for a page of wide (horizontal) lines, else 90 or 270 from the sampled tall lines.
+
+        Lines of horizontal writing are wide boxes; on a sideways page they are tall. RapidOCR's crop
+        turns a tall box counter-clockwise before the 0/180 classifier, so "0" there means the text
+        runs top-to-bottom (the page needs a 270 turn) and "180" the reverse (a 90 turn).
+        """
+        w, h = box_sizes(boxes)
+        long = np.maximum(w, h)
+        if float(long[h >= 1.5 * w].sum()) <= float(long[w >= 1.5 * h].sum()):
+            return 0
+        tall = boxes[h >= 1.5 * w]
+        sample = tall[np.argsort(-np.maximum(*box_sizes(tall)))[:VOTE_SAMPLE]]
+        _, cls_res, _ = self.ocr.text_cls(self.ocr.get_crop_img_list(img, [b.copy() for b in sample]))
+        return 90 if self._down_share(cls_res, sample) > 0.5 else 270
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognise already cut-out text images (no detection): [(text, score), ...]."""
+        crops, _, _ = self.ocr.text_cls(crops)
+        rec_res, _ = self.ocr.text_rec(crops, False)
+        return [(str(r[0]), float(r[1])) for r in rec_res]
+
+    def read(self, img: np.ndarray, orient: bool = True) -> OcrResult:
+        """Detect, turn the page upright if needed, then classify and recognise every line.
+
+        An upright page costs exactly what bare RapidOCR costs: the angle classification of all
+        lines, which RapidOCR does anyway, doubles as the page's 0/180 vote.
+        """
+        if img.ndim == 2:
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        raw_h, raw_w = img.shape[:2]
+        small, ratio_h, ratio_w = self.ocr.preprocess(img)
+        dt_boxes, _ = self.ocr.text_det(small)
+        if dt_boxes is None or len(dt_boxes) == 0:
+            return OcrResult(size=(raw_w, raw_h))
+        boxes = self.ocr.sorted_boxes(np.asarray(dt_boxes, np.float32))
+        rotation = self._sideways(small, np.asarray(boxes)) if orient else 0
+        crops: list = []
+        if rotation == 0:
+            crops, cls_res, _ = self.ocr.text_cls(self.ocr.get_crop_img_list(small, [b.copy() for b in boxes]))
+            if orient and self._down_share(cls_res, np.asarray(boxes)) > 0.5:
+                rotation = 180
+        if rotation:
+            sh, sw = small.shape[:2]
+            small = rotate_image(small, rotation)
+            boxes = self.ocr.sorted_boxes(rotate_boxes(np.asarray(boxes), rotation, sw, sh))
+            if rotation in (90, 270):
+                ratio_h, ratio_w = ratio_w, ratio_h
+                raw_w, raw_h = raw_h, raw_w
+            crops, _, _ = self.ocr.text_cls(self.ocr.get_crop_img_list(small, [b.copy() for b in boxes]))
+        rec_res, _ = self.ocr.text_rec(crops, False)
+        out: list[OcrBox] = []
+        for box, rec in zip(boxes, rec_res, strict=False):
+            text, score = str(rec[0]), float(rec[1])
+            if score < TEXT_SCORE or not text.strip():
+                continue
+            scaled = np.asarray(box, np.float32).copy()
+            scaled[:, 0] *= ratio_w
+            scaled[:, 1] *= ratio_h
+            out.append(OcrBox(scaled, text, score))
+        return OcrResult(out, rotation, (raw_w, raw_h))
+
+
+def run_engine(engine: Any, img: np.ndarray) -> OcrResult:
+    """Read an image with the built-in reader or with any RapidOCR-like callable."""
+    if isinstance(engine, RapidReader):
+        return engine.read(img)
+    res = engine(img)
+    if isinstance(res, tuple) and len(res) == 2 and not isinstance(res[0], str):
+        res = res[0]
+    boxes = []
+    for item in res or []:
+        box, text, score = item[0], str(item[1]), float(item[2])
+        boxes.append(OcrBox(np.asarray(box, np.float32).reshape(4, 2), text, score))
+    h, w = img.shape[:2]
+    return OcrResult(boxes, 0, (w, h))
+
+
+class OcrTimeout(Exception):
+    """The page took longer than the per-page limit."""
+
+
+def run_with_timeout(engine: Any, img: np.ndarray, timeout: float) -> OcrResult:
+    """Run OCR in a daemon thread so a hung engine costs one page, not the whole run."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = run_engine(engine, img)
+        except BaseException as exc:  # noqa: BLE001 - any engine failure becomes a page problem
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="banzu-ocr", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise OcrTimeout(f"{timeout:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]

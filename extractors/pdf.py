@@ -1,0 +1,236 @@
+"""PDF pages: the text layer when it is good, OCR when it is not; decided and recorded per page.
+
+Pages are streamed: each is judged, rendered only if it needs OCR, read, and its image dropped before
+the next page, so a 300-page bundle never holds more than one page image.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+
+from pipeline.model import Document, Line, Page, Problem
+
+from . import problems as msg
+from .layout import reading_order
+from .ocrpage import ocr_into
+from .options import ExtractOptions
+from .quality import fix_symbols, judge_layer
+from .tables import born_digital_tables
+from .workers import resolve_workers
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+pymupdf._recommend_layout = False  # silence the one-time hint printed by find_tables()
+
+SCAN_COVERAGE = 0.6  # images covering this share of the page make it a scan
+INK_DPI = 36
+
+
+def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | None]:
+    """Open a PDF; an empty user password is tried; damaged or locked files become problems."""
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception:  # noqa: BLE001 - MuPDF raises various errors on damaged files
+        return None, msg.unreadable(msg.CORRUPT, name)
+    try:
+        if doc.needs_pass and not doc.authenticate(""):
+            doc.close()
+            return None, msg.unreadable(msg.ENCRYPTED, name)
+        count = doc.page_count  # a damaged page tree raises here
+    except Exception:  # noqa: BLE001
+        doc.close()
+        return None, msg.unreadable(msg.CORRUPT, name)
+    if count == 0:
+        doc.close()
+        return None, msg.unreadable(msg.CORRUPT, name)
+    return doc, None
+
+
+def _word_lines(page: pymupdf.Page) -> list[Line]:
+    """Fast path for pages without images: MuPDF's word list grouped into its lines."""
+    groups: dict[tuple[int, int], list] = {}
+    for x0, y0, x1, y1, word, block, line, _ in page.get_text("words", flags=pymupdf.TEXT_MEDIABOX_CLIP):
+        g = groups.get((block, line))
+        if g is None:
+            groups[(block, line)] = [x0, y0, x1, y1, [word]]
+        else:
+            g[0], g[1], g[2], g[3] = min(g[0], x0), min(g[1], y0), max(g[2], x1), max(g[3], y1)
+            g[4].append(word)
+    rotated = page.rotation != 0
+    mat = page.rotation_matrix if rotated else None
+    construct = Line.model_construct
+    lines = []
+    for x0, y0, x1, y1, words in groups.values():
+        text = fix_symbols(" ".join(words)).replace("\ufffd", "").strip()
+        if not text:
+            continue
+        if rotated:
+            r = pymupdf.Rect(x0, y0, x1, y1) * mat
+            x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
+        lines.append(construct(text=text, bbox=(x0, y0, x1, y1), confidence=None))
+    return lines
+
+
+def _text_lines(page: pymupdf.Page) -> tuple[list[Line], int, int]:
+    """Lines of the text layer in upright-page points, and counts of all and of invisible characters."""
+    lines: list[Line] = []
+    total = invisible = 0
+    rotated = page.rotation != 0
+    mat = page.rotation_matrix
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    for block in page.get_text("dict", flags=flags)["blocks"]:
+        for ln in block.get("lines", ()):
+            parts = []
+            for span in ln["spans"]:
+                n = len(span["text"].strip())
+                total += n
+                if span.get("alpha", 255) == 0:
+                    invisible += n
+                parts.append(span["text"])
+            text = fix_symbols("".join(parts)).replace("\ufffd", "").strip()
+            if text:
+                r = pymupdf.Rect(ln["bbox"]) * mat if rotated else pymupdf.Rect(ln["bbox"])
+                lines.append(Line.model_construct(text=text, bbox=(r.x0, r.y0, r.x1, r.y1), confidence=None))
+    return lines, total, invisible
+
+
+def _image_cover(page: pymupdf.Page) -> tuple[float, float, int]:
+    """(share of the page covered by images, share of text drawn under a later image, image count)."""
+    log = page.get_bboxlog()
+    area = abs(page.rect) or 1.0
+    images = [pymupdf.Rect(r) for kind, r in log if kind == "fill-image"]
+    if not images:
+        return 0.0, 0.0, 0
+    cover = max(abs(r & page.rect) for r in images) / area
+    text_total = hidden = 0.0
+    later_images: list[pymupdf.Rect] = []
+    for kind, r in reversed(log):  # walk back so "images drawn after this text" are known
+        rect = pymupdf.Rect(r)
+        if kind == "fill-image":
+            later_images.append(rect)
+        elif kind.endswith("-text"):
+            a = abs(rect) or 0.0
+            text_total += a
+            if any(abs(rect & im) >= 0.5 * a for im in later_images):
+                hidden += a
+    return min(cover, 1.0), hidden / text_total if text_total else 0.0, len(images)
+
+
+def _ink_coverage(page: pymupdf.Page, lines: list[Line]) -> float:
+    """Share of ink rows of the rendered page that some text-layer line covers vertically."""
+    pix = page.get_pixmap(dpi=INK_DPI, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
+    dark = (img < 128).sum(axis=1) > max(2, pix.w // 100)
+    if not dark.any():
+        return 1.0
+    covered = np.zeros(pix.h, bool)
+    scale = pix.h / (page.rect.height or 1)
+    for ln in lines:
+        covered[int(ln.bbox[1] * scale) : int(np.ceil(ln.bbox[3] * scale)) + 1] = True
+    return float((dark & covered).sum() / dark.sum())
+
+
+def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
+    return img.copy()
+
+
+def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tuple[Page, bool]:
+    """The page read from its text layer when that is good; else an empty OCR page and True."""
+    if page.get_images(full=False):  # scans, pictures: visibility and z-order matter
+        lines, total, invisible = _text_lines(page)
+        cover, hidden, n_images = _image_cover(page)
+    else:  # plain born-digital page: the cheap path (most pages of most files)
+        lines, total, invisible = _word_lines(page), 1, 0
+        cover, hidden, n_images = 0.0, 0.0, 0
+    scan_like = cover >= SCAN_COVERAGE
+    text = "\n".join(ln.text for ln in lines)
+    ink = _ink_coverage(page, lines) if scan_like and lines else None
+    verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink)
+    width, height = page.rect.width, page.rect.height
+    out = Page(page=page_no, source="text_layer", reason=verdict.reason, width=width, height=height,
+               images=n_images)
+    if verdict.use_text:
+        out.lines, out.text = reading_order(lines)
+        out.tables = born_digital_tables(page)
+        return out, False
+    out.source = "ocr"
+    if not options.ocr:
+        out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=page_no))
+        return out, False
+    return out, True
+
+
+def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
+    """Render the page (grayscale, at the chosen DPI) and OCR it into `out`; the image is dropped."""
+    try:
+        img = render_gray(page, options.dpi)
+    except Exception as exc:  # noqa: BLE001
+        out.problems.append(Problem(code="page_unreadable", page=out.page,
+                                    message=msg.PAGE_RENDER_FAILED.format(page=out.page, why=type(exc).__name__)))
+        return out
+    ocr_into(out, img, options, scale=72.0 / options.dpi)
+    return out
+
+
+def read_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> Page:
+    """Judge one page's text layer and read it from the layer or by OCR."""
+    out, needs_ocr = judge_page(page, page_no, options)
+    return ocr_page(page, out, options) if needs_ocr else out
+
+
+def _broken_page(page_no: int, exc: BaseException) -> Page:
+    return Page(page=page_no, source="ocr", reason="page_unreadable", problems=[
+        Problem(code="page_unreadable", page=page_no,
+                message=msg.PAGE_RENDER_FAILED.format(page=page_no, why=type(exc).__name__))])
+
+
+def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
+    doc_out = Document(path=name, format="pdf")
+    doc, problem = open_pdf(path, name)
+    if problem is not None:
+        doc_out.problems.append(problem)
+        return doc_out
+    assert doc is not None
+    pending: list[Page] = []  # pages whose text layer is not good enough: OCR after the judging pass
+    with doc:
+        total = doc.page_count
+        limit = min(total, options.max_pages)
+        if total > limit:
+            doc_out.problems.append(Problem(code="too_many_pages",
+                                            message=msg.TOO_MANY_PAGES.format(total=total, limit=limit)))
+        doc_out.metadata = {"page_count": total, "encrypted": bool(doc.is_encrypted)}
+        started = time.perf_counter()
+        for i in range(limit):
+            if not options.wants(i + 1):
+                continue
+            try:
+                out, needs_ocr = judge_page(doc.load_page(i), i + 1, options)
+            except Exception as exc:  # noqa: BLE001 - a damaged page must not stop the file
+                out, needs_ocr = _broken_page(i + 1, exc), False
+            doc_out.pages.append(out)
+            if needs_ocr:
+                pending.append(out)
+        workers = resolve_workers(options, len(pending))
+        doc_out.metadata["ocr_workers"] = workers
+        if workers <= 1:
+            for out in pending:  # one page image at a time; ocr_page fills `out` in place
+                try:
+                    ocr_page(doc.load_page(out.page - 1), out, options)
+                except Exception as exc:  # noqa: BLE001
+                    out.problems.append(_broken_page(out.page, exc).problems[0])
+    if workers > 1:
+        from .workers import ocr_pages_in_workers
+
+        done = ocr_pages_in_workers(path, pending, options, workers)
+        doc_out.pages = [done.get(p.page, p) for p in doc_out.pages]
+    doc_out.metadata["seconds"] = round(time.perf_counter() - started, 3)
+    if doc_out.pages and all(p.reason == "page_unreadable" for p in doc_out.pages):
+        doc_out.problems.append(msg.unreadable(msg.CORRUPT, name))
+        doc_out.pages = []
+    return doc_out

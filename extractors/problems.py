@@ -1,0 +1,25 @@
+"""The Chinese messages of extraction problems, in one place so wording stays consistent."""
+
+from __future__ import annotations
+
+from pipeline.model import Problem
+
+NOT_FOUND = "文件不存在或无法读取（可能已被移走或没有读取权限）。"
+EMPTY = "文件为空（0 字节），请重新提交。"
+CORRUPT = "文件已损坏或不完整，无法打开，请重新提交完整文件。"
+ENCRYPTED = "文件已加密（设有打开密码），无法读取，请提交未加密的文件。"
+EXT_MISMATCH = "文件内容与扩展名不符（扩展名为 {ext}，实际为 {fmt}），请确认后重新提交。"
+UNKNOWN = "无法识别的文件格式（扩展名 {ext}），请提交 PDF、PPTX 或图片文件。"
+LEGACY_NO_SOFFICE = "文件为 {fmt} 格式，系统暂无法读取，请另存为 {target} 后重新提交。"
+LEGACY_CONVERT_FAILED = "{fmt} 文件转换失败（{why}），请另存为 {target} 后重新提交。"
+ZIP_AS_DOCUMENT = "文件是压缩包，不是单个文档，请解压后分别提交。"
+NO_TEXT_NO_OCR = "本页没有文字层，且未启用文字识别（OCR），内容无法读取。"
+OCR_FAILED = "第 {page} 页文字识别失败（{why}），本页内容可能缺失，请人工核对。"
+OCR_TIMEOUT = "第 {page} 页文字识别超时（超过 {seconds:.0f} 秒），本页内容缺失，请人工核对。"
+PAGE_RENDER_FAILED = "第 {page} 页无法渲染（{why}），本页内容缺失，请人工核对。"
+TOO_MANY_PAGES = "文件共 {total} 页，超过上限 {limit} 页，只读取了前 {limit} 页。"
+SLIDE_FAILED = "第 {page} 张幻灯片读取出错（{why}），部分内容可能缺失。"
+
+
+def unreadable(message: str, file: str | None = None) -> Problem:
+    return Problem(code="unreadable_file", message=message, file=file)

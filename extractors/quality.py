@@ -1,0 +1,106 @@
+"""Is a page's text layer good enough to trust, or must the page be OCR'd? Decided per page."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+CID_RE = re.compile(r"\(cid:\d+\)")
+# Wingdings/Symbol check boxes that PDFs map into the private-use area
+PUA_CHECKBOX = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0FD: "☒", 0xF0FC: "☑", 0xF052: "☑"}
+
+
+SYMBOL_PUA_RE = re.compile("[\uf000-\uf0ff]")
+
+
+def fix_symbols(text: str) -> str:
+    return text.translate(PUA_CHECKBOX) if SYMBOL_PUA_RE.search(text) else text
+
+
+BAD_RE = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\U000f0000-\U0010ffff]")
+LATIN1_RE = re.compile("[\u00c0-\u00ff]")
+
+
+def _is_bad(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0xE000 <= cp <= 0xF8FF
+        or cp >= 0xF0000
+        or cp == 0xFFFD
+        or (cp < 0x20 and ch not in "\t\n\r")
+        or unicodedata.category(ch) in ("Co", "Cn", "Cs")
+    )
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # jieba loads its dictionary (~1 s) only when a suspicious layer needs judging
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def plausibility(text: str) -> float:
+    """Share of Chinese characters that form dictionary words of 2+ characters.
+
+    Real Chinese sentences score ~0.6-0.9; characters a bad scanner OCR layer strings together
+    (or random glyph codes) rarely form words and score far lower.
+    """
+    cjk = [c for c in text if is_cjk(c)]
+    if len(cjk) < 10:
+        return 1.0
+    tk = _tokenizer()
+    sample = "".join(c if is_cjk(c) else " " for c in text[:4000])
+    in_words = 0
+    total = 0
+    for tok in tk.cut(sample, HMM=False):
+        n = sum(1 for c in tok if is_cjk(c))
+        total += n
+        if n >= 2 and tok in tk.FREQ:
+            in_words += n
+    return in_words / max(total, 1)
+
+
+@dataclass
+class LayerVerdict:
+    use_text: bool
+    reason: str
+
+
+def judge_layer(
+    text: str, invisible_share: float, scan_like: bool, hidden_share: float, ink_coverage: float | None
+) -> LayerVerdict:
+    """The per-page decision: text layer or OCR, and why.
+
+    `invisible_share`: share of characters drawn invisibly (render mode 3, the scanner-OCR trick);
+    `scan_like`: raster images cover most of the page; `hidden_share`: share of characters that an
+    image drawn later covers; `ink_coverage`: for scans, the share of the image's ink rows that the
+    text layer's lines cover (too few characters for the ink on the page).
+    """
+    n = len(text) - sum(map(text.count, " \n\t\r"))
+    if n <= 0:
+        return LayerVerdict(False, "no_text_layer")
+    bad = len(BAD_RE.findall(text)) + 5 * len(CID_RE.findall(text))
+    if bad / n > 0.05:
+        return LayerVerdict(False, "garbled_text_layer")
+    if len(LATIN1_RE.findall(text)) / n > 0.2:  # GBK bytes shown as Latin-1 (mojibake)
+        return LayerVerdict(False, "garbled_text_layer")
+    if hidden_share > 0.5:
+        return LayerVerdict(False, "text_covered_by_image")
+    if scan_like or invisible_share > 0.5:
+        if plausibility(text) < 0.35:
+            return LayerVerdict(False, "implausible_text_layer")
+        if ink_coverage is not None and ink_coverage < 0.5:
+            return LayerVerdict(False, "sparse_text_layer")
+        return LayerVerdict(True, "scanner_text_layer" if invisible_share > 0.5 else "text_over_image")
+    return LayerVerdict(True, "good_text_layer")
