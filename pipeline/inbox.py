@@ -72,14 +72,14 @@ def _role_dir(root: Path, names: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and nfc(p.name).strip().lower() in wanted)
 
 
-def _unsupported_archive_problem(path: Path) -> Problem | None:
+def _unsupported_archive_problem(path: Path, inbox_path: str) -> Problem | None:
     kind = UNSUPPORTED_ARCHIVES.get(path.suffix.lower())
     if kind is None:
         return None
     return Problem(
         code="unreadable_file",
         message=f"压缩包为 {kind} 格式，系统只能解压 ZIP 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
-        file=None,
+        file=inbox_path,
     )
 
 
@@ -120,8 +120,8 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
             elif entry.is_file() and (_is_zip(entry) or entry.suffix.lower() in UNSUPPORTED_ARCHIVES):
                 team_id = nfc(entry.stem if entry.suffix else entry.name).strip()
                 container = _inbox_file(entry, rel(entry), "team", team_id)
-                if problem := _unsupported_archive_problem(entry):
-                    container.problems.append(problem.model_copy(update={"file": container.path}))
+                if problem := _unsupported_archive_problem(entry, container.path):
+                    container.problems.append(problem)
                 package = TeamPackage(team_id=team_id, source=container.path, archives=[container])
                 sources[container.path] = entry
                 inbox.teams.append(package)
