@@ -109,3 +109,27 @@ def test_second_run_over_an_unchanged_inbox_extracts_nothing(two_runs) -> None:
     assert runs[1].summary["extraction_cache_hits"] == runs[0].summary["extracted"]
     assert runs[1].summary["files_new"] == 0
     assert read_json(out1, "completeness.json") == read_json(out2, "completeness.json")
+
+
+def test_each_run_leaves_prefect_artifacts(two_runs) -> None:
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    _, _, _, runs, _ = two_runs
+    expected = {
+        "banzu-intake-2024": "markdown",
+        "banzu-intake-2024-counts": "table",
+        "banzu-intake-2024-report": "markdown",  # Prefect stores a link as markdown: [text](url)
+    }
+    for key, kind in expected.items():
+        response = httpx.get(f"{PREFECT_API_URL.value()}/artifacts/{key}/latest", timeout=30)
+        response.raise_for_status()
+        artifact = response.json()
+        assert artifact["type"] == kind
+        assert artifact["flow_run_id"] == runs[1].flow_run_id  # the latest run wrote it
+    summary = httpx.get(f"{PREFECT_API_URL.value()}/artifacts/banzu-intake-2024/latest", timeout=30).json()
+    assert "推荐单位" in summary["data"]
+    link = httpx.get(
+        f"{PREFECT_API_URL.value()}/artifacts/banzu-intake-2024-report/latest", timeout=30
+    ).json()
+    assert "index.html" in link["data"] and "file://" in link["data"]
