@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python benchmarks/completeness.py | tee bench-output/completeness.txt
 	$(BIN)/python benchmarks/plagiarism.py | tee bench-output/plagiarism.txt
 	$(BIN)/python benchmarks/plagiarism.py --scale | tee bench-output/plagiarism-scale.txt
+	$(BIN)/python -m benchmarks.reports | tee bench-output/reports.txt
 	$(BIN)/python benchmarks/intake.py | tee bench-output/intake.txt
 
 bench-quick: install
