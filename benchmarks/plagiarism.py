@@ -143,7 +143,9 @@ def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: b
     ) / max(1, sum(1 for k in truth if k in flagged))
     pd = plagdet(corpus, flags)
     res = {"reports": len(reports), "flags": len(flags), "precision": prec, "recall_20": rec,
-           "template_flags": template_flags, "kind_accuracy": kind_ok, "seconds": took, **{f"pan_{k}": v for k, v in pd.items()}}
+           "template_flags": template_flags, "kind_accuracy": kind_ok, "seconds": took,
+           "paragraph_found": by_kind["paragraph"][0], "paragraph_cases": by_kind["paragraph"][1],
+           **{f"pan_{k}": v for k, v in pd.items()}}
     if verbose:
         print(f"corpus: {len(corpus.teams)} teams, {len(reports)} reports (PDF+PPT), {len(corpus.cases)} labelled copies")
         print(f"find_flags: {took:.1f} s, {len(flags)} flags")

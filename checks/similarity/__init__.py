@@ -1,5 +1,9 @@
 """Plagiarism flags (第十五条): candidates by TF-IDF over rare n-grams, evidence by text alignment,
-boilerplate and common wording excluded, one flag per pair of teams with a stable id."""
+boilerplate and common wording excluded, one flag per pair of teams with a stable id.
+
+The flag decision rests on the first alignment pass (align.py): rare shared text, vetoed when the aligned
+sentences' figures disagree throughout (same template, another team), or one long passage whose figures
+all agree (a copied paragraph). The second pass (densify.py) then completes the flagged copy's evidence."""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ import numpy as np
 
 from pipeline.model import Evidence, Flag, FlagSide, ReportText
 
-from .align import Params, Side, align, copied_chars, rare_total
+from .align import Params, Passage, Side, align, copied_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
+from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_ngrams, doc_freq
 from .text import COMMON_N, ngram_hashes, normalize_pages
@@ -39,7 +44,17 @@ class Settings:
     min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
     small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
     ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
-    max_evidence: int = 80
+    max_evidence: int = 200  # a reshuffled copy is one piece of evidence per line
+    # a pair that only just passes, whose aligned sentences carry different figures throughout, is two
+    # teams filling in the same template on the same subject, not a copy (small corpora show it most)
+    figures_share: float = 0.085  # below this rare share ...
+    figures_min: int = 8  # ... with at least this many figures in the passages ...
+    figures_agree: float = 0.34  # ... fewer than this share of them the same on both sides: no flag
+    # one copied paragraph: a single passage with this many of the team's own characters whose figures all
+    # agree (another team filling in the same template has its own figures) and this many rare n-grams
+    paragraph_own: int = 70
+    paragraph_rare: int = 20
+    densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
     align: Params = field(default_factory=Params)
 
 
@@ -89,6 +104,14 @@ class _PairResult:
     decisive_ratio: float = 0.0  # the larger copy ratio of a side long enough for a ratio to mean something
     rare_chars: int = 0  # distinct shared rare n-grams inside the passages
     rare_share: float = 0.0  # ... as a share of the rare n-grams of the report that has fewer
+    longest: int = 0  # own (not common) characters of the longest first-pass passage whose figures all agree
+    figures: tuple[int, int] = (0, 0)  # figures inside the passages: the same on both sides, all
+
+
+def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
+    """The passage carries figures and all of them are the source's: copied, not written to a template."""
+    same, total = same_figures(a, b, [p])
+    return total >= 2 and same == total
 
 
 def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: Settings) -> _PairResult:
@@ -96,14 +119,23 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: Settings) -> _
     passages, rare = align(a, b, s.align)
     ca = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages])
     cb = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in passages])
+    ra, rb = ca / max(a.countable, 1), cb / max(b.countable, 1)
+    # the flag decision rests on the first pass alone; the second only completes a copy's evidence
+    decisive = max([r for r, side in ((ra, a), (rb, b)) if side.countable >= s.ratio_min_length] or [0.0])
+    share = rare / max(1, min(rare_total(a), rare_total(b)))
+    longest = max(
+        (int((~a.excluded[p.a_start : p.a_end]).sum()) for p in passages if _exact_figures(a, b, p)), default=0
+    )
+    figures = same_figures(a, b, passages)
+    if s.densify and rare >= s.min_rare and ca >= s.min_chars:
+        passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
+        ra = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages]) / max(a.countable, 1)
+        rb = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in passages]) / max(b.countable, 1)
     ev = build_evidence(a.nt, b.nt, passages, a.template)
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb
-    ra, rb = ca / max(a.countable, 1), cb / max(b.countable, 1)
-    decisive = max([r for r, side in ((ra, a), (rb, b)) if side.countable >= s.ratio_min_length] or [0.0])
-    share = rare / max(1, min(rare_total(a), rare_total(b)))
-    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share)
+    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures)
 
 
 def find_flags(
@@ -154,11 +186,14 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, 
     # the reports (PDF) speak for the team; slides only when no PDF pair was compared
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
-    need = s.min_rare_share * min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_share >= need and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
+    strong = best.rare_share >= s.min_rare_share * factor and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
-    if not (strong or short):
+    paragraph = best.longest >= s.paragraph_own * factor and best.rare_chars >= s.paragraph_rare
+    same, figures = best.figures
+    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
+        strong = short = False
+    if not (strong or short or paragraph):
         return None
     evidence: list[Evidence] = []
     seen: set[tuple] = set()
