@@ -69,30 +69,80 @@ def _is_word_char(chars: list[str], j: int) -> bool:
     return (len(left) == 2 and freq.get(left, 0) > 0) or (len(right) == 2 and freq.get(right, 0) > 0)
 
 
+def _boundaries(text: str) -> list[int]:
+    """Positions between the dictionary words of `text` (0 and len included)."""
+    from .quality import _tokenizer
+
+    cuts, pos = [0], 0
+    for tok in _tokenizer().cut(text, HMM=False):
+        pos += len(tok)
+        cuts.append(pos)
+    return cuts
+
+
+def _splits_word(left: str, right: str) -> bool:
+    """Whether a mark between `left` and `right` would cut a dictionary word in two (评|审)."""
+    from .quality import _tokenizer
+
+    return bool(left and right) and _tokenizer().FREQ.get(left[-1] + right[0], 0) > 0
+
+
+def _spare(chars: list[str], r: BoxRect) -> float:
+    """Width of box `r` not taken by the characters OCR read in it (Chinese ones are about as wide as
+    the box is high, others about half): room for a glyph the recogniser dropped, such as a box."""
+    h = r[3] - r[1]
+    used = sum(h if ord(c) > 0x2E7F else 0.55 * h for c in chars if c.strip())
+    return (r[2] - r[0]) - used
+
+
+def _place(chars: list[str], r: BoxRect, mx: float, side: float, sym: str, ticked: bool) -> None:
+    """Write one mark into the characters OCR read in box `r`: over a misread box glyph, or inserted
+    at the nearest word boundary; a "ticked box" lying on a character OCR read is that character."""
+    n = len(chars)
+    f = (mx - r[0]) / max(r[2] - r[0], 1) * n  # position in characters
+    est = int(f)
+    near = [j for j in (est, est - 1, est + 1) if 0 <= j < n and chars[j] in CONFUSABLE]
+    if near and chars[near[0]] in TICKS:
+        return  # OCR already read a tick there: never overrule it
+    if near:
+        if not _is_word_char(chars, near[0]):
+            chars[near[0]] = sym
+        return
+    spare = _spare(chars, r)
+    if spare < 0.6 * side:  # the read characters fill the box: no glyph was dropped in it
+        if ticked and 0 <= f < n:
+            return  # a square with ink inside lying on text OCR read is a character (国, 回 …)
+        at = max(0, min(round(f), n))
+    elif mx < r[0] + spare:
+        at = 0
+    elif mx > r[2] - spare:
+        at = n
+    else:
+        at = max(0, min(round(f), n))
+    cuts = _boundaries("".join(chars))
+    chars.insert(min(cuts, key=lambda c: (abs(c - at), c)), sym)
+
+
 def merge_checkboxes(boxes: list[tuple[BoxRect, str]], marks: list[tuple[float, float, float, bool]]) -> str:
     """Cell text from OCR boxes with each detected check box written as ☑/□ at its position."""
     texts = [list(t) for _, t in boxes]
-    extra: list[tuple[float, str]] = []
-    for mx, my, _side, ticked in marks:
+    extra: list[tuple[float, float, str]] = []
+    for mx, my, side, ticked in marks:
         sym = "☑" if ticked else "□"
         for k, (r, _) in enumerate(boxes):
             if r[1] - 4 <= my <= r[3] + 4 and r[0] - 4 <= mx <= r[2] + 4 and texts[k]:
-                chars = texts[k]
-                est = int((mx - r[0]) / max(r[2] - r[0], 1) * len(chars))
-                near = [j for j in (est, est - 1, est + 1) if 0 <= j < len(chars) and chars[j] in CONFUSABLE]
-                if near and chars[near[0]] in TICKS:
-                    break  # OCR already read a tick there: never overrule it
-                if near and not _is_word_char(chars, near[0]):
-                    chars[near[0]] = sym
-                elif not near and (not ticked or est <= 0 or est >= len(chars)):
-                    # OCR dropped the box; a ticked one only at a text edge (ink inside a character
-                    # looks like a ticked box more easily than an empty box does)
-                    chars.insert(max(0, min(est, len(chars))), sym)
+                _place(texts[k], r, mx, side, sym, ticked)
                 break
         else:
-            extra.append((mx, sym))
+            extra.append((mx, side, sym))
     pieces = ["".join(t) for t in texts]
-    if extra:  # boxes OCR did not see at all: place them among the pieces by x
-        items = [(r[0], "".join(t)) for (r, _), t in zip(boxes, texts, strict=True)] + extra
-        pieces = [t for _, t in sorted(items, key=lambda p: p[0])]
+    if extra:  # boxes OCR did not see at all: place them among the pieces by x, never inside a word
+        items = sorted([(r, "".join(t)) for (r, _), t in zip(boxes, texts, strict=True)], key=lambda p: p[0][0])
+        for mx, side, sym in extra:
+            k = sum(1 for r, _ in items if (r[0] + r[2]) / 2 < mx)
+            left, right = items[k - 1] if k else None, items[k] if k < len(items) else None
+            if left and right and right[0][0] - left[0][2] < side and _splits_word(left[1], right[1]):
+                continue  # no room for a box between two halves of one word (评|审): a stray mark
+            items.insert(k, ((mx, 0.0, mx, 0.0), sym))
+        pieces = [t for _, t in items]
     return " ".join(p for p in pieces if p).strip()

@@ -15,11 +15,11 @@ import pymupdf
 from pipeline.model import Document, Line, Page, Problem
 
 from . import problems as msg
-from .layout import reading_order
+from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
-from .quality import fix_symbols, judge_layer
-from .tables import born_digital_tables
+from .quality import SYMBOL_PUA_RE, fix_symbols, judge_layer
+from .tables import born_digital_tables, draws_xobjects
 from .workers import resolve_workers
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -50,28 +50,41 @@ def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | 
     return doc, None
 
 
-def _word_lines(page: pymupdf.Page) -> list[Line]:
-    """Fast path for pages without images: MuPDF's word list grouped into its lines."""
+_WORD_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP
+
+
+def _word_lines(page: pymupdf.Page, rotation: int) -> list[Line]:
+    """Fast path for pages without images: MuPDF's word list grouped into its lines.
+
+    One text page per page, no per-character work; Chinese running text has about one "word" per line.
+    """
+    tp = page.get_textpage(flags=_WORD_FLAGS)
+    try:
+        words = tp.extractWORDS()
+    finally:
+        del tp
     groups: dict[tuple[int, int], list] = {}
-    for x0, y0, x1, y1, word, block, line, _ in page.get_text("words", flags=pymupdf.TEXT_MEDIABOX_CLIP):
+    for x0, y0, x1, y1, word, block, line, _ in words:
         g = groups.get((block, line))
         if g is None:
             groups[(block, line)] = [x0, y0, x1, y1, [word]]
         else:
             g[0], g[1], g[2], g[3] = min(g[0], x0), min(g[1], y0), max(g[2], x1), max(g[3], y1)
             g[4].append(word)
-    rotated = page.rotation != 0
-    mat = page.rotation_matrix if rotated else None
-    construct = Line.model_construct
+    mat = page.rotation_matrix if rotation else None
+    construct = new_line
     lines = []
-    for x0, y0, x1, y1, words in groups.values():
-        text = fix_symbols(" ".join(words)).replace("\ufffd", "").strip()
+    for x0, y0, x1, y1, parts in groups.values():
+        text = parts[0] if len(parts) == 1 else " ".join(parts)
+        if "\ufffd" in text or SYMBOL_PUA_RE.search(text):
+            text = fix_symbols(text).replace("\ufffd", "")
+        text = text.strip()
         if not text:
             continue
-        if rotated:
+        if mat is not None:
             r = pymupdf.Rect(x0, y0, x1, y1) * mat
             x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1
-        lines.append(construct(text=text, bbox=(x0, y0, x1, y1), confidence=None))
+        lines.append(construct(text, (x0, y0, x1, y1)))
     return lines
 
 
@@ -140,24 +153,36 @@ def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:
     return img.copy()
 
 
+def _contents(page: pymupdf.Page) -> bytes | None:
+    try:
+        return page.read_contents()
+    except Exception:  # noqa: BLE001 - a damaged stream: take the careful path
+        return None
+
+
 def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tuple[Page, bool]:
     """The page read from its text layer when that is good; else an empty OCR page and True."""
-    if page.get_images(full=False):  # scans, pictures: visibility and z-order matter
+    raw = _contents(page)
+    paints = raw is None or draws_xobjects(raw)
+    rotation = page.rotation
+    if paints and page.get_images(full=False):
+        # scans, pictures: visibility and z-order matter
         lines, total, invisible = _text_lines(page)
         cover, hidden, n_images = _image_cover(page)
     else:  # plain born-digital page: the cheap path (most pages of most files)
-        lines, total, invisible = _word_lines(page), 1, 0
+        lines, total, invisible = _word_lines(page, rotation), 1, 0
         cover, hidden, n_images = 0.0, 0.0, 0
     scan_like = cover >= SCAN_COVERAGE
     text = "\n".join(ln.text for ln in lines)
     ink = _ink_coverage(page, lines) if scan_like and lines else None
     verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink)
-    width, height = page.rect.width, page.rect.height
+    rect = page.rect
+    width, height = rect.width, rect.height
     out = Page(page=page_no, source="text_layer", reason=verdict.reason, width=width, height=height,
                images=n_images)
     if verdict.use_text:
         out.lines, out.text = reading_order(lines)
-        out.tables = born_digital_tables(page)
+        out.tables = born_digital_tables(page, raw, paints)
         return out, False
     out.source = "ocr"
     if not options.ocr:

@@ -8,21 +8,18 @@ square with or without ink inside) become "☑" / "□" in the cell text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import cv2
 import numpy as np
 import pymupdf
 
 from pipeline.model import Table
 
+from .cellread import CellRead, Recognizer, needs_reread, reread_cells
 from .checkbox import find_checkboxes, merge_checkboxes
 from .layout import normalize_ocr_text
 from .ocr import OcrResult
 
 MIN_RULES = 4  # drawn line segments a page needs before the (slow) table finder runs
-REREAD_SCORE = 0.8  # a lone re-read cell must be read with confidence (seals, scribbles are not text)
-Recognizer = Callable[[list[np.ndarray]], list[tuple[str, float]]]
 SMALL_PT = 25.0  # closed shapes smaller than this inside a cell are check boxes or marks, not cells
 
 
@@ -30,23 +27,39 @@ def _clean(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
-def _may_have_rules(page: pymupdf.Page) -> bool:
-    """A glance at the raw content stream: no path operators and no form XObjects, no table.
+def _may_have_rules(page: pymupdf.Page, raw: bytes | None = None, paints: bool | None = None) -> bool:
+    """A glance at the raw content stream: no path operators and no XObjects drawn, no table.
 
     Most pages of office documents are text only; this saves MuPDF's drawing walk on them.
+    `raw`: the page's content stream when the caller has already read it (`paints`: whether it
+    paints XObjects, when known).
     """
-    try:
-        if page.get_xobjects():
+    if raw is None:
+        try:
+            raw = page.read_contents()
+        except Exception:  # noqa: BLE001
             return True
-        raw = page.read_contents()
-    except Exception:  # noqa: BLE001
-        return True
+    if draws_xobjects(raw) if paints is None else paints:
+        return True  # a form XObject may hold the rules
     return raw.count(b" re") + raw.count(b" l") + raw.count(b"\nre") + raw.count(b"\nl") >= MIN_RULES
 
 
-def born_digital_tables(page: pymupdf.Page) -> list[Table]:
+_PAINT_OPS = (b" Do", b"\nDo", b"\rDo", b"/Do", b" BI", b"\nBI", b"\rBI")
+
+
+def draws_xobjects(raw: bytes) -> bool:
+    """Whether a content stream may paint an XObject (image, form) or an inline image.
+
+    Plain substring tests (C speed); a false alarm (the bytes inside a string) only costs the
+    careful path, never a wrong reading.
+    """
+    return raw.lstrip().startswith(b"BI") or any(op in raw for op in _PAINT_OPS)
+
+
+def born_digital_tables(page: pymupdf.Page, raw: bytes | None = None, paints: bool | None = None
+                        ) -> list[Table]:
     """Ruled tables of a text-layer page; pages without drawn lines are skipped cheaply."""
-    if not _may_have_rules(page):
+    if not _may_have_rules(page, raw, paints):
         return []
     try:
         paths = page.get_cdrawings()
@@ -171,28 +184,12 @@ def _split_at_rules(rect: tuple[float, float, float, float], text: str, vert: np
     return pieces
 
 
-def _reread_cell(gray: np.ndarray, cell: tuple[int, int, int, int], recognize: Recognizer) -> str:
-    """Text detection misses lone short values (a "1" in a wide cell): recognise the cell's ink."""
-    x0, y0, x1, y1 = cell
-    pad = 4
-    crop = gray[y0 + pad : y1 - pad, x0 + pad : x1 - pad]
-    if crop.size == 0:
-        return ""
-    ys, xs = np.nonzero(crop < 110)
-    if len(xs) < 12 or (xs.max() - xs.min()) < 3 or (ys.max() - ys.min()) < 6:
-        return ""  # an empty cell (or a speck)
-    m = 4
-    ink = crop[max(0, ys.min() - m) : ys.max() + m + 1, max(0, xs.min() - m) : xs.max() + m + 1]
-    text, score = recognize([cv2.cvtColor(ink, cv2.COLOR_GRAY2BGR)])[0]
-    return normalize_ocr_text(text) if score >= REREAD_SCORE else ""
-
-
 def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
                    recognize: Recognizer | None = None) -> list[Table]:
     """Tables of an upright page image rebuilt from ruling lines, filled with the OCR boxes.
 
-    With `recognize` (the OCR engine's line recogniser), cells that got no OCR box but hold ink
-    are read once more on their own.
+    With `recognize` (the OCR engine's line recogniser), cells that got no OCR box but hold ink,
+    or only a short or suspicious text (".3" for "7.3"), are read once more on their own.
     """
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
@@ -204,8 +201,12 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
     grid = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     h, w = gray.shape
-    boxes = [piece for b in result.boxes for piece in _split_at_rules(b.rect, normalize_ocr_text(b.text), vert)]
-    marks = find_checkboxes(gray, scale, horiz | vert)
+    boxes = [(r, t, b.score) for b in result.boxes
+             for r, t in _split_at_rules(b.rect, normalize_ocr_text(b.text), vert)]
+    rules = horiz | vert
+    marks = find_checkboxes(gray, scale, rules)
+    heights = sorted(r[3] - r[1] for r, _, _ in boxes)
+    line_h = heights[len(heights) // 2] if heights else 10.0 / scale
     tables = []
     for cnt in sorted(contours, key=lambda c: cv2.boundingRect(c)[1]):
         region = cv2.boundingRect(cnt)
@@ -214,18 +215,22 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
         cells = _cells(grid, region, scale)
         if len(cells) < 2:
             continue
-        rows = []
+        rows, todo = [], []
         for row in _rows_of(cells):
             texts = []
             for c in row:
-                inside = [(r, t) for r, t in boxes if c[0] <= (r[0] + r[2]) / 2 <= c[2] and c[1] <= (r[1] + r[3]) / 2 <= c[3]]
-                inside.sort(key=lambda rt: ((rt[0][1] + rt[0][3]) / 2 // 12, rt[0][0]))
+                inside = [b for b in boxes if c[0] <= (b[0][0] + b[0][2]) / 2 <= c[2] and c[1] <= (b[0][1] + b[0][3]) / 2 <= c[3]]
+                inside.sort(key=lambda b: ((b[0][1] + b[0][3]) / 2 // 12, b[0][0]))
                 cell_marks = [m for m in marks if c[0] <= m[0] <= c[2] and c[1] <= m[1] <= c[3]]
-                text = merge_checkboxes(inside, cell_marks)
-                if not text and not cell_marks and recognize is not None:
-                    text = _reread_cell(gray, c, recognize)
+                text = merge_checkboxes([(r, t) for r, t, _ in inside], cell_marks)
+                if not cell_marks and recognize is not None and needs_reread(text, min((b[2] for b in inside), default=0.0)):
+                    todo.append(CellRead(len(rows), len(texts), c, text, [(r, s) for r, _, s in inside]))
                 texts.append(text)
             rows.append(texts)
+        if todo:  # one batched recognition for all short cells of this table
+            assert recognize is not None
+            for item, text in zip(todo, reread_cells(gray, rules, todo, recognize, line_h), strict=True):
+                rows[item.row][item.col] = text
         filled = sum(1 for r in rows for c in r if c)
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and filled >= 3:
             x, y, rw, rh = region
