@@ -14,14 +14,25 @@ _LINE_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__p
 _LINE_FIELDS = frozenset(("text", "bbox", "confidence"))
 
 
+def _slot_setters() -> tuple:
+    """The C-level setters of BaseModel's instance slots: calling them skips attribute lookup."""
+    base = Line.__mro__[-2]  # pydantic.BaseModel
+    return tuple(vars(base)[name].__set__ for name in _LINE_SLOTS)
+
+
+try:
+    _SET_DICT, _SET_FIELDS, _SET_EXTRA, _SET_PRIVATE = _slot_setters()
+except Exception:  # noqa: BLE001 - another pydantic layout: _pick_new_line falls back
+    _SET_DICT = _SET_FIELDS = _SET_EXTRA = _SET_PRIVATE = None  # type: ignore[assignment]
+
+
 def _new_line_fast(text: str, bbox: tuple[float, float, float, float], confidence: float | None = None) -> Line:
-    """A Line from already valid values at half the cost of `model_construct` (hundreds per page)."""
+    """A Line from already valid values at a third of the cost of `model_construct` (hundreds per page)."""
     obj = object.__new__(Line)
-    setattr_ = object.__setattr__
-    setattr_(obj, "__dict__", {"text": text, "bbox": bbox, "confidence": confidence})
-    setattr_(obj, "__pydantic_fields_set__", set(_LINE_FIELDS))
-    setattr_(obj, "__pydantic_extra__", None)
-    setattr_(obj, "__pydantic_private__", None)
+    _SET_DICT(obj, {"text": text, "bbox": bbox, "confidence": confidence})
+    _SET_FIELDS(obj, set(_LINE_FIELDS))
+    _SET_EXTRA(obj, None)
+    _SET_PRIVATE(obj, None)
     return obj
 
 

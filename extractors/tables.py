@@ -41,6 +41,8 @@ def _may_have_rules(page: pymupdf.Page, raw: bytes | None = None, paints: bool |
             return True
     if draws_xobjects(raw) if paints is None else paints:
         return True  # a form XObject may hold the rules
+    if b"re" not in raw and b"l" not in raw:  # one scan each settles pages that draw no paths
+        return False
     return raw.count(b" re") + raw.count(b" l") + raw.count(b"\nre") + raw.count(b"\nl") >= MIN_RULES
 
 
@@ -53,6 +55,8 @@ def draws_xobjects(raw: bytes) -> bool:
     Plain substring tests (C speed); a false alarm (the bytes inside a string) only costs the
     careful path, never a wrong reading.
     """
+    if b"Do" not in raw and b"BI" not in raw:  # two scans settle the common text-only page
+        return False
     return raw.lstrip().startswith(b"BI") or any(op in raw for op in _PAINT_OPS)
 
 
