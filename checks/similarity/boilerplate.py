@@ -31,15 +31,7 @@ def boilerplate_hashes() -> np.ndarray:
 
 def common_mask(common_pos: np.ndarray, length: int, min_run: int = 13) -> np.ndarray:
     """Bool per char: inside a stretch of >= `min_run` chars whose passage n-grams are all common."""
-    out = np.zeros(length, dtype=bool)
-    if not len(common_pos) or not common_pos.any():
-        return out
-    padded = np.concatenate(([False], common_pos, [False]))
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    for s, e in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        if e - s + COMMON_N - 1 >= min_run:
-            out[s : min(length, e + COMMON_N - 1)] = True
-    return out
+    return _stretches(common_pos, length, COMMON_N, min_run)
 
 
 def boilerplate_mask(hashes: np.ndarray, length: int, extra_common: np.ndarray | None = None) -> np.ndarray:
@@ -52,12 +44,17 @@ def boilerplate_mask(hashes: np.ndarray, length: int, extra_common: np.ndarray |
     hit = np.isin(hashes, boilerplate_hashes()) if len(hashes) else np.zeros(0, bool)
     if extra_common is not None and len(extra_common) == len(hit):
         hit = hit | extra_common
+    return _stretches(hit, length, NGRAM, MIN_RUN)
+
+
+def _stretches(hit: np.ndarray, length: int, n: int, min_run: int) -> np.ndarray:
+    """Bool per char covered by a run of consecutive hit n-gram positions spanning >= `min_run` chars."""
     out = np.zeros(length, dtype=bool)
-    if not hit.any():
+    if not len(hit) or not hit.any():
         return out
     padded = np.concatenate(([False], hit, [False]))
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     for s, e in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        if e - s + NGRAM - 1 >= MIN_RUN:
-            out[s : min(length, e + NGRAM - 1)] = True
+        if e - s + n - 1 >= min_run:
+            out[s : min(length, e + n - 1)] = True
     return out

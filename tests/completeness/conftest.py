@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -28,23 +29,22 @@ def doc_cache() -> dict[str, Document]:
     return {}
 
 
-@pytest.fixture(scope="session")
-def small_born_digital(tmp_path_factory: pytest.TempPathFactory, doc_cache: dict[str, Document]) -> Checked:
-    """The generator's `small` profile, every file born-digital: all situations of the code table."""
-    root = tmp_path_factory.mktemp("small")
-    truth = generate_inbox(root / "inbox", profile="small", seed=0, scanned=False)
+def _generate_and_check(root: Path, profile: str, scanned: bool, doc_cache: dict[str, Document]) -> Checked:
+    """Generate an inbox of `profile`, read it (extractions cached for the session) and check it."""
+    truth = generate_inbox(root / "inbox", profile=profile, seed=0, scanned=scanned)
     inbox, sources = load_inbox(root / "inbox", root / "work")
     docs = extract_all(inbox, sources, doc_cache)
     report = check_completeness(inbox, docs, year_rules(2024), recommending_units())
     return Checked(truth, inbox, docs, report)
+
+
+@pytest.fixture(scope="session")
+def small_born_digital(tmp_path_factory: pytest.TempPathFactory, doc_cache: dict[str, Document]) -> Checked:
+    """The generator's `small` profile, every file born-digital: all situations of the code table."""
+    return _generate_and_check(tmp_path_factory.mktemp("small"), "small", False, doc_cache)
 
 
 @pytest.fixture(scope="session")
 def tiny_scanned(tmp_path_factory: pytest.TempPathFactory, doc_cache: dict[str, Document]) -> Checked:
     """The generator's `tiny` profile with every unit file scanned (about 6 OCR'd pages)."""
-    root = tmp_path_factory.mktemp("tiny-scanned")
-    truth = generate_inbox(root / "inbox", profile="tiny", seed=0, scanned=True)
-    inbox, sources = load_inbox(root / "inbox", root / "work")
-    docs = extract_all(inbox, sources, doc_cache)
-    report = check_completeness(inbox, docs, year_rules(2024), recommending_units())
-    return Checked(truth, inbox, docs, report)
+    return _generate_and_check(tmp_path_factory.mktemp("tiny-scanned"), "tiny", True, doc_cache)
