@@ -15,11 +15,12 @@ import pymupdf
 from pipeline.model import Document, Line, Page, Problem
 
 from . import problems as msg
-from .layout import new_line, reading_order
+from .layout import reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
-from .quality import SYMBOL_PUA_RE, fix_symbols, judge_layer
-from .tables import born_digital_tables, draws_xobjects
+from .quality import fix_symbols, judge_layer
+from .tables import born_digital_tables
+from .textlayer import read_text_layer
 from .workers import resolve_workers
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -48,58 +49,6 @@ def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | 
         doc.close()
         return None, msg.unreadable(msg.CORRUPT, name)
     return doc, None
-
-
-_WORD_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP
-
-
-def _word_line(text: str, box: tuple, dirty: bool, mat: pymupdf.Matrix | None) -> Line | None:
-    """One grouped line: symbol fonts mapped, replacement characters dropped, turned to upright points."""
-    if dirty and ("\ufffd" in text or SYMBOL_PUA_RE.search(text)):
-        text = fix_symbols(text).replace("\ufffd", "")
-    text = text.strip()
-    if not text:
-        return None
-    if mat is not None:
-        r = pymupdf.Rect(box) * mat
-        box = (r.x0, r.y0, r.x1, r.y1)
-    return new_line(text, box)
-
-
-def _word_lines(page: pymupdf.Page, rotation: int) -> list[Line]:
-    """Fast path for pages without images: MuPDF's word list grouped into its lines.
-
-    One text page per page, no per-character work; Chinese running text has about one "word" per line.
-    MuPDF emits words block by block and line by line, so a line's words are consecutive; the check
-    for replacement / symbol-font characters runs once per page, not per line.
-    """
-    tp = page.get_textpage(flags=_WORD_FLAGS)
-    try:
-        words = tp.extractWORDS()
-    finally:
-        del tp
-    if not words:
-        return []
-    joined = "".join([w[4] for w in words])
-    dirty = "\ufffd" in joined or SYMBOL_PUA_RE.search(joined) is not None
-    mat = page.rotation_matrix if rotation else None
-    groups: list[tuple[str, tuple[float, float, float, float]]] = []
-    cur_block = cur_line = -1
-    parts: list[str] = []
-    bx0 = by0 = bx1 = by1 = 0.0
-    for x0, y0, x1, y1, word, block, line, _ in words:
-        if line == cur_line and block == cur_block:
-            bx0, by0, bx1, by1 = min(bx0, x0), min(by0, y0), max(bx1, x1), max(by1, y1)
-            parts.append(word)
-            continue
-        if parts:
-            groups.append((parts[0] if len(parts) == 1 else " ".join(parts), (bx0, by0, bx1, by1)))
-        cur_block, cur_line, bx0, by0, bx1, by1, parts = block, line, x0, y0, x1, y1, [word]
-    groups.append((parts[0] if len(parts) == 1 else " ".join(parts), (bx0, by0, bx1, by1)))
-    if not dirty and mat is None:  # the common case in one comprehension
-        make = new_line
-        return [make(t, box) for t, box in ((t.strip(), box) for t, box in groups) if t]
-    return [ln for t, box in groups if (ln := _word_line(t, box, dirty, mat)) is not None]
 
 
 def _text_lines(page: pymupdf.Page) -> tuple[list[Line], int, int]:
@@ -167,41 +116,29 @@ def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:
     return img.copy()
 
 
-def _contents(page: pymupdf.Page) -> bytes | None:
-    try:
-        return page.read_contents()
-    except Exception:  # noqa: BLE001 - a damaged stream: take the careful path
-        return None
-
-
 def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tuple[Page, bool]:
     """The page read from its text layer when that is good; else an empty OCR page and True."""
-    raw = _contents(page)
-    paints = raw is None or draws_xobjects(raw)
-    rotation = page.rotation
-    if paints and page.get_images(full=False):
-        # scans, pictures: visibility and z-order matter
+    layer = read_text_layer(page)
+    if layer.images:  # scans, pictures: visibility and z-order matter
         lines, total, invisible = _text_lines(page)
         cover, hidden, n_images = _image_cover(page)
         ordered = None
         text = "\n".join(ln.text for ln in lines)
-    else:  # plain born-digital page: the cheap path (most pages of most files)
-        lines, total, invisible = _word_lines(page, rotation), 1, 0
+    else:  # a plain born-digital page: the cheap path (most pages of most files)
+        lines, total, invisible = layer.lines, 1, 0
         cover, hidden, n_images = 0.0, 0.0, 0
         # nothing here depends on line order (no plausibility test without images): order once
         ordered, text = reading_order(lines)
     scan_like = cover >= SCAN_COVERAGE
     ink = _ink_coverage(page, lines) if scan_like and lines else None
     verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink)
-    rect = page.rect
-    width, height = rect.width, rect.height
-    out = Page(page=page_no, source="text_layer", reason=verdict.reason, width=width, height=height,
-               images=n_images)
     if verdict.use_text:
-        out.lines, out.text = reading_order(lines) if ordered is None else (ordered, text)
-        out.tables = born_digital_tables(page, raw, paints)
-        return out, False
-    out.source = "ocr"
+        ordered, text = reading_order(lines) if ordered is None else (ordered, text)
+        return Page(page=page_no, source="text_layer", reason=verdict.reason, width=layer.width,
+                    height=layer.height, images=n_images, lines=ordered, text=text,
+                    tables=born_digital_tables(page, layer.vectors)), False
+    out = Page(page=page_no, source="ocr", reason=verdict.reason, width=layer.width, height=layer.height,
+               images=n_images)
     if not options.ocr:
         out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=page_no))
         return out, False

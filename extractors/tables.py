@@ -8,6 +8,8 @@ square with or without ink inside) become "☑" / "□" in the cell text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 import pymupdf
@@ -27,43 +29,17 @@ def _clean(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
-def _may_have_rules(page: pymupdf.Page, raw: bytes | None = None, paints: bool | None = None) -> bool:
-    """A glance at the raw content stream: no path operators and no XObjects drawn, no table.
-
-    Most pages of office documents are text only; this saves MuPDF's drawing walk on them.
-    `raw`: the page's content stream when the caller has already read it (`paints`: whether it
-    paints XObjects, when known).
-    """
-    if raw is None:
-        try:
-            raw = page.read_contents()
-        except Exception:  # noqa: BLE001
-            return True
-    if draws_xobjects(raw) if paints is None else paints:
-        return True  # a form XObject may hold the rules
-    if b"re" not in raw and b"l" not in raw:  # one scan each settles pages that draw no paths
-        return False
-    return raw.count(b" re") + raw.count(b" l") + raw.count(b"\nre") + raw.count(b"\nl") >= MIN_RULES
+def may_hold_table(vectors: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether a page's painted paths could make a ruled table: a few of them, or one spanning both
+    ways (a grid drawn as a single path). Saves MuPDF's drawing walk on pages of text and one rule."""
+    if len(vectors) >= MIN_RULES:
+        return True
+    return any(x1 - x0 > SMALL_PT and y1 - y0 > SMALL_PT for x0, y0, x1, y1 in vectors)
 
 
-_PAINT_OPS = (b" Do", b"\nDo", b"\rDo", b"/Do", b" BI", b"\nBI", b"\rBI")
-
-
-def draws_xobjects(raw: bytes) -> bool:
-    """Whether a content stream may paint an XObject (image, form) or an inline image.
-
-    Plain substring tests (C speed); a false alarm (the bytes inside a string) only costs the
-    careful path, never a wrong reading.
-    """
-    if b"Do" not in raw and b"BI" not in raw:  # two scans settle the common text-only page
-        return False
-    return raw.lstrip().startswith(b"BI") or any(op in raw for op in _PAINT_OPS)
-
-
-def born_digital_tables(page: pymupdf.Page, raw: bytes | None = None, paints: bool | None = None
-                        ) -> list[Table]:
-    """Ruled tables of a text-layer page; pages without drawn lines are skipped cheaply."""
-    if not _may_have_rules(page, raw, paints):
+def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float, float, float]]) -> list[Table]:
+    """Ruled tables of a text-layer page (`vectors`: boxes of the paths it paints, see `textlayer`)."""
+    if not may_hold_table(vectors):
         return []
     try:
         paths = page.get_cdrawings()

@@ -12,7 +12,7 @@ import pytest
 from extractors.cellread import CellRead, _better, needs_reread, reread_cells
 from extractors.checkbox import merge_checkboxes
 from extractors.layout import group_rows, join_row, new_line, reading_order
-from extractors.tables import draws_xobjects, ruling_masks
+from extractors.tables import ruling_masks
 from pipeline.model import Line
 
 DPI = 200
@@ -125,12 +125,6 @@ def test_new_line_is_a_plain_line():
     assert ln.model_dump() == {"text": "文字", "bbox": (1.0, 2.0, 3.0, 4.0), "confidence": None}
     ln.text = "改"
     assert ln.text == "改"
-
-
-def test_content_stream_painting_check():
-    assert draws_xobjects(b"q 100 0 0 100 0 0 cm /Im0 Do Q")
-    assert draws_xobjects(b"q\n/Fm1 Do\nQ") and draws_xobjects(b"BI /W 4 /H 4 ID xxxx EI")
-    assert not draws_xobjects(b"BT /F1 12 Tf [<4e2d56fd>]TJ ET 0 0 m 10 10 l S")
 
 
 def test_born_digital_pages_with_and_without_rules(tmp_path):
