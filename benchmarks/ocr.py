@@ -5,6 +5,10 @@ blur, noise, JPEG) and some turned 90 or 180 degrees, then read by banzu's `extr
 run, by bare RapidOCR on the same images. Prints CER, seconds per page and peak memory (each side in
 its own process so peaks do not mix), and born-digital pages per second vs bare PyMuPDF `get_text`.
 
+Both sides get the same onnxruntime thread budget: one thread (banzu's setting: one per process, see
+extractors/workers.py), and at 200 dpi also two threads each (`BANZU_OCR_THREADS=2`; bare RapidOCR's
+default takes every core). The ratio of seconds per page is banzu's overhead over the bare engine.
+
     .venv/bin/python benchmarks/ocr.py            # full run (~5-8 min on 2 cores)
     .venv/bin/python benchmarks/ocr.py --quick    # 200 dpi, 4 pages
     .venv/bin/python benchmarks/ocr.py --parallel # also: 2 worker processes vs onnxruntime threads
@@ -121,7 +125,8 @@ def run_side(side: str, pdf: Path, dpi: int) -> dict:
     elif side == "bare":
         from rapidocr_onnxruntime import RapidOCR
 
-        engine = RapidOCR()
+        threads = int(os.environ.get("BANZU_OCR_THREADS", "0") or 0)
+        engine = RapidOCR(**({"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads > 0 else {}))
         texts, rotations, secs = [], [], 0.0
         with pymupdf.open(pdf) as doc:
             for page in doc:
@@ -184,18 +189,22 @@ def main() -> None:
     dpis = [200] if args.quick else [150, 200, 300]
     texts = page_texts(n)
     print(f"{len(texts)} pages of the seed notice per DPI; turned: {[turn_of(i) for i in range(len(texts))]}")
-    print(f"{'dpi':>4} {'engine':<6} {'CER':>7} {'upright':>8} {'turned':>8} {'s/page':>7} {'peak MB':>8} {'rotations'}")
+    print(f"{'dpi':>4} {'thr':>3} {'engine':<6} {'CER':>7} {'upright':>8} {'turned':>8} {'s/page':>7} {'peak MB':>8} {'rotations'}")
     with tempfile.TemporaryDirectory() as tmp:
         for dpi in dpis:
             pdf = Path(tmp) / f"scan{dpi}.pdf"
             build_scan_pdf(pdf, texts, dpi)
-            for side in ("banzu", "bare"):
-                r = child(side, pdf, dpi)
-                cers = [cer(h, t) for h, t in zip(r["texts"], texts, strict=True)]
-                turned = [c for i, c in enumerate(cers) if turn_of(i)]
-                upright = [c for i, c in enumerate(cers) if not turn_of(i)]
-                print(f"{dpi:>4} {side:<6} {np.mean(cers):>7.2%} {np.mean(upright):>8.2%} {np.mean(turned):>8.2%} "
-                      f"{r['seconds'] / len(texts):>7.2f} {r['peak_mb']:>8.0f} {r['rotations']}")
+            for threads in ("1", "2") if dpi == 200 else ("1",):
+                secs = {}
+                for side in ("banzu", "bare"):
+                    r = child(side, pdf, dpi, threads)
+                    cers = [cer(h, t) for h, t in zip(r["texts"], texts, strict=True)]
+                    turned = [c for i, c in enumerate(cers) if turn_of(i)]
+                    upright = [c for i, c in enumerate(cers) if not turn_of(i)]
+                    secs[side] = r["seconds"] / len(texts)
+                    print(f"{dpi:>4} {threads:>3} {side:<6} {np.mean(cers):>7.2%} {np.mean(upright):>8.2%} "
+                          f"{np.mean(turned):>8.2%} {secs[side]:>7.2f} {r['peak_mb']:>8.0f} {r['rotations']}")
+                print(f"{'':>9} banzu/bare seconds per page: {secs['banzu'] / secs['bare']:.2f}")
         pdf = Path(tmp) / "born.pdf"
         born_digital_pdf(pdf, texts, copies=10 if args.quick else 40)
         r = child("born", pdf, 0)

@@ -139,16 +139,15 @@ class RapidReader:
         return 90 if self._down_share(cls_res, sample) > 0.5 else 270
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Recognise already cut-out text images (no detection): [(text, score), ...]."""
-        crops, _, _ = self.ocr.text_cls(crops)
-        rec_res, _ = self.ocr.text_rec(crops, False)
+        """Recognise already cut-out, upright text images (no detection, no flips): [(text, score), ...]."""
+        rec_res, _ = self.ocr.text_rec(list(crops), False)
         return [(str(r[0]), float(r[1])) for r in rec_res]
 
     def read(self, img: np.ndarray, orient: bool = True) -> OcrResult:
-        """Detect, turn the page upright if needed, then classify and recognise every line.
+        """Detect, turn the page upright if needed, then recognise every line as the page now stands.
 
-        An upright page costs exactly what bare RapidOCR costs: the angle classification of all
-        lines, which RapidOCR does anyway, doubles as the page's 0/180 vote.
+        An upright page costs what bare RapidOCR costs: the angle classification of all lines, which
+        RapidOCR does anyway, is the page's 0/180 vote instead of a flip of single lines.
         """
         if img.ndim == 2:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
@@ -161,9 +160,14 @@ class RapidReader:
         rotation = self._sideways(small, np.asarray(boxes)) if orient else 0
         crops: list = []
         if rotation == 0:
-            crops, cls_res, _ = self.ocr.text_cls(self.ocr.get_crop_img_list(small, [b.copy() for b in boxes]))
-            if orient and self._down_share(cls_res, np.asarray(boxes)) > 0.5:
-                rotation = 180
+            upright = self.ocr.get_crop_img_list(small, [b.copy() for b in boxes])
+            crops, cls_res, _ = self.ocr.text_cls(list(upright))
+            if orient:
+                if self._down_share(cls_res, np.asarray(boxes)) > 0.5:
+                    rotation = 180
+                # the page's lines together decide its orientation; one line's own vote, when it flips
+                # that line alone, is wrong (a sentence read upside down comes out as its brackets)
+                crops = upright
         if rotation:
             sh, sw = small.shape[:2]
             small = rotate_image(small, rotation)
@@ -171,7 +175,7 @@ class RapidReader:
             if rotation in (90, 270):
                 ratio_h, ratio_w = ratio_w, ratio_h
                 raw_w, raw_h = raw_h, raw_w
-            crops, _, _ = self.ocr.text_cls(self.ocr.get_crop_img_list(small, [b.copy() for b in boxes]))
+            crops = self.ocr.get_crop_img_list(small, [b.copy() for b in boxes])  # upright now: no flips
         rec_res, _ = self.ocr.text_rec(crops, False)
         out: list[OcrBox] = []
         for box, rec in zip(boxes, rec_res, strict=False):

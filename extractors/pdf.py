@@ -15,12 +15,12 @@ import pymupdf
 from pipeline.model import Document, Line, Page, Problem
 
 from . import problems as msg
-from .layout import reading_order
+from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
-from .quality import fix_symbols, judge_layer
+from .quality import PLAUSIBLE, judge_layer, plausibility
 from .tables import born_digital_tables
-from .textlayer import read_text_layer
+from .textlayer import line_text, read_text_layer
 from .workers import resolve_workers
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -28,6 +28,7 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 pymupdf._recommend_layout = False  # silence the one-time hint printed by find_tables()
 
 SCAN_COVERAGE = 0.6  # images covering this share of the page make it a scan
+SAMPLE_CHARS = 240  # characters of a file's longest plain page tested for plausible Chinese
 INK_DPI = 36
 
 
@@ -51,10 +52,10 @@ def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | 
     return doc, None
 
 
-def _text_lines(page: pymupdf.Page) -> tuple[list[Line], int, int]:
-    """Lines of the text layer in upright-page points, and counts of all and of invisible characters."""
+def _text_lines(page: pymupdf.Page) -> tuple[list[Line], int, int, int]:
+    """Lines of the text layer in upright-page points, and counts of all, invisible and unmapped characters."""
     lines: list[Line] = []
-    total = invisible = 0
+    total = invisible = unmapped = 0
     rotated = page.rotation != 0
     mat = page.rotation_matrix
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -67,11 +68,13 @@ def _text_lines(page: pymupdf.Page) -> tuple[list[Line], int, int]:
                 if span.get("alpha", 255) == 0:
                     invisible += n
                 parts.append(span["text"])
-            text = fix_symbols("".join(parts)).replace("\ufffd", "").strip()
+            raw = "".join(parts)
+            unmapped += raw.count("\ufffd")
+            text = line_text(raw)
             if text:
                 r = pymupdf.Rect(ln["bbox"]) * mat if rotated else pymupdf.Rect(ln["bbox"])
-                lines.append(Line.model_construct(text=text, bbox=(r.x0, r.y0, r.x1, r.y1), confidence=None))
-    return lines, total, invisible
+                lines.append(new_line(text, (r.x0, r.y0, r.x1, r.y1)))
+    return lines, total, invisible, unmapped
 
 
 def _image_cover(page: pymupdf.Page) -> tuple[float, float, int]:
@@ -120,18 +123,18 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
     """The page read from its text layer when that is good; else an empty OCR page and True."""
     layer = read_text_layer(page)
     if layer.images:  # scans, pictures: visibility and z-order matter
-        lines, total, invisible = _text_lines(page)
+        lines, total, invisible, unmapped = _text_lines(page)
         cover, hidden, n_images = _image_cover(page)
         ordered = None
         text = "\n".join(ln.text for ln in lines)
     else:  # a plain born-digital page: the cheap path (most pages of most files)
-        lines, total, invisible = layer.lines, 1, 0
+        lines, total, invisible, unmapped = layer.lines, 1, 0, layer.unmapped
         cover, hidden, n_images = 0.0, 0.0, 0
         # nothing here depends on line order (no plausibility test without images): order once
         ordered, text = reading_order(lines)
     scan_like = cover >= SCAN_COVERAGE
     ink = _ink_coverage(page, lines) if scan_like and lines else None
-    verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink)
+    verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink, unmapped)
     if verdict.use_text:
         ordered, text = reading_order(lines) if ordered is None else (ordered, text)
         return Page(page=page_no, source="text_layer", reason=verdict.reason, width=layer.width,
@@ -143,6 +146,19 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
         out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=page_no))
         return out, False
     return out, True
+
+
+def implausible_plain_pages(pages: list[Page]) -> list[Page]:
+    """Plain text-layer pages whose characters do not make Chinese words: a font whose codes map to
+    the wrong, real characters (乱码 when copied) while its glyphs print right.
+
+    Such a font spoils a file's body text, so one sample of the longest plain page (~0.4 ms) decides
+    whether every plain page of the file is looked at; a file of good pages pays the sample only.
+    """
+    plain = [p for p in pages if p.reason == "good_text_layer" and len(p.text) >= SAMPLE_CHARS // 4]
+    if not plain or plausibility(max(plain, key=lambda p: len(p.text)).text, SAMPLE_CHARS) >= PLAUSIBLE:
+        return []
+    return [p for p in plain if plausibility(p.text) < PLAUSIBLE]
 
 
 def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
@@ -195,6 +211,13 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
             doc_out.pages.append(out)
             if needs_ocr:
                 pending.append(out)
+        for out in implausible_plain_pages(doc_out.pages):
+            out.source, out.reason, out.lines, out.text, out.tables = "ocr", "implausible_text_layer", [], "", []
+            if options.ocr:
+                pending.append(out)
+            else:
+                out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=out.page))
+        pending.sort(key=lambda p: p.page)
         workers = resolve_workers(options, len(pending))
         doc_out.metadata["ocr_workers"] = workers
         if workers <= 1:

@@ -39,6 +39,7 @@ class TextLayer:
     height: float
     images: int = 0  # image blocks MuPDF painted (scans, photos, logos; inline images too)
     vectors: list[Box] = field(default_factory=list)  # boxes of painted paths (rules, cell borders, fills)
+    unmapped: int = 0  # characters MuPDF could not map to Unicode (U+FFFD), dropped from the lines
 
 
 def _low_level():  # noqa: ANN202 - PyMuPDF's own C helpers, when this PyMuPDF still has them
@@ -109,7 +110,7 @@ def _open_public(page: pymupdf.Page):  # noqa: ANN202 - PyMuPDF's API reads turn
 def read_text_layer(page: pymupdf.Page) -> TextLayer:
     """Lines of the page's text layer in shown-page points, plus its image count and vector boxes."""
     st, blocks_of, words_of, (px0, py0, px1, py1) = (_open_low if _LOW is not None else _open_public)(page)
-    images = 0
+    images = unmapped = 0
     vectors: list[Box] = []
     lines: list[Line] = []
     make_line = new_line
@@ -128,11 +129,14 @@ def read_text_layer(page: pymupdf.Page) -> TextLayer:
             single = False
             continue
         if "  " in t or not t.isprintable() or "\ufffd" in t:  # the same test as line_text's, inlined
+            unmapped += t.count("\ufffd")
             t = line_text(t)
         if t:
             lines.append(make_line(t, (x0, y0, x1, y1)))
     if not single:
-        lines = [make_line(t, b) for w, b in _word_lines(words_of(st)) if (t := line_text(w))]
+        groups = _word_lines(words_of(st))
+        unmapped = sum(w.count("\ufffd") for w, _ in groups)
+        lines = [make_line(t, b) for w, b in groups if (t := line_text(w))]
     del st
     width, height = px1 - px0, py1 - py0
     if _LOW is None and page.rotation:
@@ -140,4 +144,4 @@ def read_text_layer(page: pymupdf.Page) -> TextLayer:
         lines = [make_line(ln.text, tuple(pymupdf.Rect(ln.bbox) * mat)) for ln in lines]
         vectors = [tuple(pymupdf.Rect(v) * mat) for v in vectors]  # type: ignore[misc]
         width, height = page.rect.width, page.rect.height
-    return TextLayer(lines=lines, width=width, height=height, images=images, vectors=vectors)
+    return TextLayer(lines=lines, width=width, height=height, images=images, vectors=vectors, unmapped=unmapped)
