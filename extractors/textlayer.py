@@ -66,7 +66,7 @@ _LOW = _low_level()
 
 def line_text(raw: str) -> str:
     """A line's text: one space for each run of white space, none at the ends, symbol-font check
-    boxes mapped, replacement characters dropped. Plain lines pass two C-speed tests."""
+    boxes mapped, replacement characters dropped. A plain line passes three C-speed tests."""
     text = raw.strip()
     if "  " in text or not text.isprintable():  # odd spacing, control or private-use characters
         text = fix_symbols(_SPACES.sub(" ", text)).strip()
