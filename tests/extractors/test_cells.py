@@ -1,4 +1,4 @@
-"""Short table cells read a second time, check boxes only where a box is, the cheap born-digital path.
+"""Short table cells read a second time, check boxes only where a box is, reading order of pieces.
 
 One scanned form page is OCR'd (the test marked `ocr`); the rest uses the recogniser alone or no OCR.
 """
@@ -125,27 +125,3 @@ def test_new_line_is_a_plain_line():
     assert ln.model_dump() == {"text": "文字", "bbox": (1.0, 2.0, 3.0, 4.0), "confidence": None}
     ln.text = "改"
     assert ln.text == "改"
-
-
-def test_born_digital_pages_with_and_without_rules(tmp_path):
-    from extractors import ExtractOptions, extract
-
-    doc = pymupdf.open()
-    plain = doc.new_page()
-    plain.insert_textbox(pymupdf.Rect(72, 72, 500, 300), "第一段文字。\n第二段文字。", fontname="china-s", fontsize=12)
-    ruled = doc.new_page()
-    xs, ys = [72, 250, 400], [100, 130, 160]
-    for x in xs:
-        ruled.draw_line((x, ys[0]), (x, ys[-1]))
-    for y in ys:
-        ruled.draw_line((xs[0], y), (xs[-1], y))
-    for r, (a, b) in enumerate([("企业数", "36"), ("班组数", "108")]):
-        ruled.insert_text((xs[0] + 4, ys[r] + 20), a, fontname="china-s", fontsize=11)
-        ruled.insert_text((xs[1] + 4, ys[r] + 20), b, fontname="china-s", fontsize=11)
-    doc.save(tmp_path / "born.pdf")
-    out = extract(tmp_path / "born.pdf", options=ExtractOptions(ocr=False))
-    p1, p2 = out.pages
-    assert p1.source == "text_layer" and p1.text == "第一段文字。\n第二段文字。" and not p1.tables
-    assert [ln.text for ln in p1.lines] == ["第一段文字。", "第二段文字。"]
-    assert p2.tables and p2.tables[0].rows == [["企业数", "36"], ["班组数", "108"]]
-    assert p2.text.splitlines() == ["企业数 36", "班组数 108"]

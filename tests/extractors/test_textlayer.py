@@ -92,6 +92,19 @@ def test_what_a_page_paints_besides_text(tmp_path):
     assert may_hold_table([(72, 100, 400, 160)])  # a grid drawn as one path
 
 
+def test_born_digital_pages_with_and_without_rules(tmp_path):
+    doc = pymupdf.open()
+    plain = doc.new_page()
+    plain.insert_textbox(pymupdf.Rect(72, 72, 500, 300), "第一段文字。\n第二段文字。", fontname="china-s", fontsize=12)
+    _ruled_page(doc)
+    doc.save(tmp_path / "born.pdf")
+    p1, p2 = extract(tmp_path / "born.pdf", options=ExtractOptions(ocr=False)).pages
+    assert p1.source == "text_layer" and p1.text == "第一段文字。\n第二段文字。" and not p1.tables
+    assert [ln.text for ln in p1.lines] == ["第一段文字。", "第二段文字。"]
+    assert p2.tables and p2.tables[0].rows == [["企业数", "36"], ["班组数", "108"]]
+    assert p2.text.splitlines() == ["企业数 36", "班组数 108"]
+
+
 def test_rules_inside_a_form_xobject_still_make_a_table(tmp_path):
     src = pymupdf.open()
     _ruled_page(src)
