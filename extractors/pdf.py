@@ -142,10 +142,14 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
                     tables=born_digital_tables(page, layer.vectors)), False
     out = Page(page=page_no, source="ocr", reason=verdict.reason, width=layer.width, height=layer.height,
                images=n_images)
+    return out, _wants_ocr(out, options)
+
+
+def _wants_ocr(out: Page, options: ExtractOptions) -> bool:
+    """Whether this page, whose text layer is not used, is to be OCR'd; if OCR is off it gets the problem."""
     if not options.ocr:
-        out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=page_no))
-        return out, False
-    return out, True
+        out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=out.page))
+    return options.ocr
 
 
 def implausible_plain_pages(pages: list[Page]) -> list[Page]:
@@ -213,10 +217,8 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
                 pending.append(out)
         for out in implausible_plain_pages(doc_out.pages):
             out.source, out.reason, out.lines, out.text, out.tables = "ocr", "implausible_text_layer", [], "", []
-            if options.ocr:
+            if _wants_ocr(out, options):
                 pending.append(out)
-            else:
-                out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=out.page))
         pending.sort(key=lambda p: p.page)
         workers = resolve_workers(options, len(pending))
         doc_out.metadata["ocr_workers"] = workers
