@@ -29,9 +29,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checks.completeness import check_completeness  # noqa: E402
+from core.model import Inbox, InboxFile  # noqa: E402
+from core.reference import recommending_units, year_rules  # noqa: E402
 from extractors import extract  # noqa: E402
-from pipeline.config import recommending_units, year_rules  # noqa: E402
-from pipeline.model import Inbox, InboxFile  # noqa: E402
 from pipeline.samples import names  # noqa: E402
 from pipeline.samples.bundle import KINDS, build_unit_bundle  # noqa: E402
 from pipeline.samples.unit_docs import TeamLine  # noqa: E402

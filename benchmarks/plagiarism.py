@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks.similarity import Settings, find_flags  # noqa: E402
-from pipeline.model import Flag, ReportText  # noqa: E402
+from core.model import Flag, ReportText  # noqa: E402
 from pipeline.samples.plagiarism import Corpus, make_corpus  # noqa: E402
 from pipeline.samples.report_text import make_report  # noqa: E402
 

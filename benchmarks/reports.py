@@ -15,8 +15,7 @@ from pathlib import Path
 import pymupdf
 
 from checks.statistics import roll_up
-from pipeline.config import recommending_units, year_rules
-from pipeline.model import (
+from core.model import (
     CompletenessReport,
     DocumentFinding,
     Evidence,
@@ -28,6 +27,7 @@ from pipeline.model import (
     TeamResult,
     UnitResult,
 )
+from core.reference import recommending_units, year_rules
 from pipeline.reports import write_reports
 
 TEXT = "本班组针对梁柱节点钢筋密集的问题，通过优化钢筋绑扎工艺，一次验收合格率由92.3%提高到98.6%。"

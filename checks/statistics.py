@@ -12,8 +12,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pipeline.config import StatisticsItem, YearRules
-from pipeline.model import CompletenessReport, StatisticsReport, UnitResult
+from core.model import CompletenessReport, StatisticsReport, UnitResult
+from core.reference import StatisticsItem, YearRules
 
 NULL = "null"
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.model import Document, Problem
+from core.model import Document, Problem
 
 from . import problems as msg
 from .options import ExtractOptions

@@ -8,7 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from pipeline.model import Problem
+from core.model import Problem
 
 from . import problems as msg
 

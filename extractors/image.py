@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from pipeline.model import Document, Page
+from core.model import Document, Page
 
 from . import problems as msg
 from .options import ExtractOptions

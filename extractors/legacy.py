@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipeline.model import Document
+from core.model import Document
 
 from . import problems as msg
 from .options import ExtractOptions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.model import Page, Problem
+from core.model import Page, Problem
 
 from . import problems as msg
 from .ocr import OcrResult, OcrTimeout, RapidReader, default_engine, rotate_image, run_with_timeout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Line
+from core.model import Line
 
 from .layout import normalize_ocr_text, reading_order
 from .ocr import OcrResult

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
-from pipeline.model import Document, Line, Page, Problem
+from core.model import Document, Line, Page, Problem
 
 from . import problems as msg
 from .layout import new_line, reading_order

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Problem
+from core.model import Problem
 
 NOT_FOUND = "文件不存在或无法读取（可能已被移走或没有读取权限）。"
 EMPTY = "文件为空（0 字节），请重新提交。"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Document
+from core.model import Document
 
 SOURCE_NAMES = {"text_layer": "文字层", "ocr": "文字识别（OCR）", "mixed": "文字层 + OCR"}
 KIND_NAMES = {"page": "第 {n} 页", "slide": "第 {n} 张幻灯片", "image": "图片"}

@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
-from pipeline.model import Document, Line, Page, Problem, Table
+from core.model import Document, Line, Page, Problem, Table
 
 from . import problems as msg
 from .layout import normalize_ocr_text, reading_order

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pymupdf
 
-from pipeline.model import Table
+from core.model import Table
 
 from .cellread import CellRead, Recognizer, needs_reread, reread_cells
 from .checkbox import find_checkboxes, merge_checkboxes

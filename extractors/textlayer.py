@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from pipeline.model import Line
+from core.model import Line
 
 from .layout import new_line
 from .quality import fix_symbols

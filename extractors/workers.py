@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from pipeline.model import Page, Problem
+from core.model import Page, Problem
 
 from . import problems as msg
 from .options import ExtractOptions

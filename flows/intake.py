@@ -18,10 +18,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from checks.completeness import check_completeness
 from checks.similarity import find_flags
 from checks.statistics import roll_up
+from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
+from core.reference import recommending_units, year_rules
+from core.settings import get_settings
 from pipeline import intake, progress
-from pipeline.config import get_settings, recommending_units, year_rules
 from pipeline.inbox import discover, unpack_team_archives
-from pipeline.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
 

@@ -100,7 +100,7 @@ def decide_flag(
     note: Annotated[str | None, typer.Option(help="复核意见")] = None,
 ) -> None:
     """Record a discipline officer's decision on a flag; it survives later runs."""
-    from pipeline.config import get_settings
+    from core.settings import get_settings
     from pipeline.store import Store
 
     if decision not in ("confirmed", "dismissed"):

@@ -10,8 +10,8 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.model import Inbox, InboxFile, Problem, TeamPackage
 from extractors.archive import safe_extract_zip
-from pipeline.model import Inbox, InboxFile, Problem, TeamPackage
 from pipeline.store.archive import sha256_of
 
 UNIT_DIRS = ("推荐材料", "recommendations")

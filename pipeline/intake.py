@@ -6,10 +6,7 @@ import time
 import traceback
 from pathlib import Path
 
-from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
-from extractors.sniff import sniff_format
-from pipeline.config import Settings
-from pipeline.model import (
+from core.model import (
     CompletenessReport,
     Document,
     Flag,
@@ -18,6 +15,9 @@ from pipeline.model import (
     Problem,
     ReportText,
 )
+from core.settings import Settings
+from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
+from extractors.sniff import sniff_format
 from pipeline.store import Store
 
 REPORT_KINDS = ("report_pdf", "report_ppt")

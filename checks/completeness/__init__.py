@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pipeline.config import RecommendingUnit, YearRules
-from pipeline.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
+from core.codes import CODES, is_blocking
+from core.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
+from core.reference import RecommendingUnit, YearRules
 
-from .codes import CODES, is_blocking
 from .files import file_result, is_late, late_problem
 from .matching import PackageIdentity, find_in_rows, match_rows
 from .team_package import PackageRoles, assign_roles, team_from_folder

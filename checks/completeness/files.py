@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from pipeline.config import YearRules
-from pipeline.model import Document, FileResult, InboxFile, Problem
+from core.model import Document, FileResult, InboxFile, Problem
+from core.reference import YearRules
 
 # the contract's unreadable_file covers "not the format it claims", which the extractors name apart
 UNREADABLE_CODES = ("unreadable_file", "extension_mismatch")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.model import Page
+from core.model import Page
 
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, drop_notes, nfkc, squash
 

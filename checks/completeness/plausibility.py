@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.model import Problem
+from core.model import Problem
 
 from .statistics_table import StatisticsReading
 

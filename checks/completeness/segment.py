@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.config import YearRules
-from pipeline.model import Page
+from core.model import Page
+from core.reference import YearRules
 
 from .text import STAR_MARKS, drop_notes, squash
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline.config import StatisticsItem, YearRules
-from pipeline.model import Page
+from core.model import Page
+from core.reference import StatisticsItem, YearRules
 
 from .labels import Value, pieces_from_pages, read_labelled, strip_unit
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, is_blank_value, parse_number, squash

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.model import Page
+from core.model import Page
 
 from .text import CHECKED_MARKS, STAR_MARKS, nfkc, squash
 

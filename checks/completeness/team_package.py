@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.config import YearRules
-from pipeline.model import Document, InboxFile
+from core.model import Document, InboxFile
+from core.reference import YearRules
 
 from .labels import pieces_from_pages, read_labelled
 from .text import is_blank_value, nfkc, squash

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from pipeline.config import RecommendingUnit, YearRules
-from pipeline.model import Document, DocumentFinding, InboxFile, Page, Problem, UnitResult
+from core.model import Document, DocumentFinding, InboxFile, Page, Problem, UnitResult
+from core.reference import RecommendingUnit, YearRules
 
 from .plausibility import check_statistics
 from .segment import AWARD, LETTER, TABLE, document_pages, segment

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.config import RecommendingUnit
+from core.reference import RecommendingUnit
 
 from .text import key, nfkc, squash
 

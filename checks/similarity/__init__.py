@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.model import Evidence, Flag, FlagSide, ReportText
+from core.model import Evidence, Flag, FlagSide, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipeline.config import DATA_DIR
+from core.reference import DATA_DIR
 
 from .text import COMMON_N, NGRAM, ngram_hashes, normalize_pages
 

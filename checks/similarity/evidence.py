@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.model import Evidence
+from core.model import Evidence
 
 from .align import Passage
 from .text import NormText

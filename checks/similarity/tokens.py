@@ -12,7 +12,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.config import DATA_DIR
+from core.reference import DATA_DIR
 
 USER_DICT = DATA_DIR / "similarity" / "construction_dict.txt"
 _NUM = re.compile(r"\d+(?:\.\d+)?")

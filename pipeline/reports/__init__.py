@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
+from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports.common import atomic_write_text, problem_title
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.summary import format_summary_line, summary_counts, summary_markdown

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.model import CompletenessReport, FlagsReport, Problem
+from core.model import CompletenessReport, FlagsReport, Problem
 
-# Short titles of the contract's codes; checks/completeness/codes.py overrides and extends them.
+# Short titles of the contract's codes; core/codes.py overrides and extends them.
 DEFAULT_TITLES: dict[str, str] = {
     "missing_recommendation_letter": "缺少推荐函",
     "missing_statistics_table": "缺少统计表",
@@ -48,7 +48,7 @@ def _load_titles() -> dict[str, str]:
     """The completeness engineer's titles if that module is there; ours otherwise. Never raises."""
     titles = dict(DEFAULT_TITLES)
     try:
-        mod = importlib.import_module("checks.completeness.codes")
+        mod = importlib.import_module("core.codes")
     except Exception:  # absent or broken: the built-in titles still serve
         return titles
     for name in ("TITLES", "CODE_TITLES", "PROBLEM_TITLES", "CODES"):

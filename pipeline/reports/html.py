@@ -13,8 +13,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.statistics import is_required
-from pipeline.config import StatisticsItem
-from pipeline.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
+from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
+from core.reference import StatisticsItem
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -126,7 +126,7 @@ def _field_rows(fields: dict[str, Any] | None, items: dict[str, StatisticsItem])
 
 def _items(year: int) -> dict[str, StatisticsItem]:
     try:
-        from pipeline.config import year_rules
+        from core.reference import year_rules
 
         return {i.key: i for i in year_rules(year).statistics_items}
     except Exception:

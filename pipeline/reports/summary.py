@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
+from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports.common import headline, pct, problem_title
 from pipeline.reports.html import sort_flags
 

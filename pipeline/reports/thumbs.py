@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 from PIL import Image
 
-from pipeline.model import CompletenessReport, FileResult
+from core.model import CompletenessReport, FileResult
 from pipeline.reports.common import atomic_write_bytes
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.model import CompletenessReport, StatisticsReport
+from core.model import CompletenessReport, StatisticsReport
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -109,7 +109,7 @@ def _link(ws: Worksheet, column: int, hrefs: list[str | None]) -> None:
 def _statistics_rows(statistics: StatisticsReport, year: int) -> list[list[Any]]:
     """Totals beside each unit's own figures; choices get one row per option."""
     try:
-        from pipeline.config import year_rules
+        from core.reference import year_rules
 
         items = {i.key: i for i in year_rules(year).statistics_items}
     except Exception:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pymupdf
 
-from pipeline.config import YearRules
+from core.reference import YearRules
 from pipeline.samples.pdfdraw import merge_pdfs
 from pipeline.samples.scan import scan_pdf
 from pipeline.samples.statistics_form import build_statistics_table_pdf, make_statistics_fields

@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 from pptx import Presentation
 
-from pipeline.config import year_rules
+from core.reference import year_rules
 from pipeline.samples import files as F
 from pipeline.samples import names
 from pipeline.samples.bundle import build_unit_bundle

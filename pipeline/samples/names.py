@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 
-from pipeline.config import RecommendingUnit
+from core.reference import RecommendingUnit
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红春文斌宇浩凯鹏飞鑫波宁健峰亮成辉玉萍海燕雪梅晓东晨阳俊杰子涵思远振华永庆德胜国强立新卫东光明"

@@ -16,8 +16,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from pipeline.config import recommending_units
-from pipeline.model import ReportText
+from core.model import ReportText
+from core.reference import recommending_units
 from pipeline.samples import names
 from pipeline.samples.report_text import (
     HEADINGS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from pipeline.config import recommending_units
+from core.reference import recommending_units
 from pipeline.samples import names
 
 UNLISTED_UNITS = ("苏州市建筑行业协会", "华东建设工程质量促进会", "宁波市建筑业协会")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pymupdf
 
-from pipeline.config import YearRules
+from core.reference import YearRules
 from pipeline.samples import names
 from pipeline.samples.pdfdraw import Pen, new_page, pdf_bytes
 

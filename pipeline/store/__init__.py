@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.config import Settings
-from pipeline.model import Document, Flag, InboxFile
+from core.model import Document, Flag, InboxFile
+from core.settings import Settings
 from pipeline.store.archive import copy_into_archive
 from pipeline.store.tables import (
     Extraction,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from checks.completeness import check_completeness
-from pipeline.config import recommending_units, year_rules
-from pipeline.model import CompletenessReport, Document, Inbox
+from core.model import CompletenessReport, Document, Inbox
+from core.reference import recommending_units, year_rules
 from pipeline.samples.generate import generate_inbox
 from pipeline.samples.truth import GroundTruth
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.model import Document, Inbox
 from extractors import extract
 from pipeline.inbox import discover, unpack_team_archives
-from pipeline.model import Document, Inbox
 
 
 def load_inbox(root: Path, work_dir: Path) -> tuple[Inbox, dict[str, Path]]:

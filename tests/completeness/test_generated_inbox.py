@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checks.completeness.codes import CODES
+from core.codes import CODES
 
 from .conftest import Checked
 

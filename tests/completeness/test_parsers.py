@@ -10,8 +10,8 @@ from checks.completeness.statistics_table import read_statistics
 from checks.completeness.team_lists import team_rows
 from checks.completeness.text import parse_number
 from checks.completeness.units import clean_file_stem, unit_from_file_name, unit_from_letter
-from pipeline.config import recommending_units, year_rules
-from pipeline.model import Page, Table
+from core.model import Page, Table
+from core.reference import recommending_units, year_rules
 
 RULES = year_rules(2024)
 UNITS = recommending_units()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from checks.completeness import check_completeness
-from checks.completeness.codes import BLOCKING, CODES, WARNINGS, is_blocking
-from pipeline.config import recommending_units, year_rules
-from pipeline.model import Document, Inbox, InboxFile, Page, Problem, TeamPackage
+from core.codes import BLOCKING, CODES, WARNINGS, is_blocking
+from core.model import Document, Inbox, InboxFile, Page, Problem, TeamPackage
+from core.reference import recommending_units, year_rules
 
 from .test_parsers import AWARD, AWARD_2, LETTER, OCR_TABLE
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from checks.completeness import check_completeness
+from core.model import Document, Inbox, InboxFile, UnitResult
+from core.reference import recommending_units, year_rules
 from extractors import extract
-from pipeline.config import recommending_units, year_rules
-from pipeline.model import Document, Inbox, InboxFile, UnitResult
 from pipeline.samples import names
 from pipeline.samples.bundle import build_unit_bundle
 from pipeline.samples.truth import UnitTruth

@@ -9,11 +9,11 @@ import numpy as np
 import pymupdf
 import pytest
 
+from core.model import Line
 from extractors.cellread import CellRead, _better, needs_reread, reread_cells
 from extractors.checkbox import merge_checkboxes
 from extractors.layout import group_rows, join_row, new_line, reading_order
 from extractors.tables import ruling_masks
-from pipeline.model import Line
 
 DPI = 200
 PX = DPI / 72

@@ -152,7 +152,7 @@ def test_scanned_statistics_form_rows_from_sample_generator(tmp_path):
     """附件3 as the sample generator draws it, scanned crooked: every label keeps its unit and value."""
     import random
 
-    from pipeline.config import year_rules
+    from core.reference import year_rules
     from pipeline.samples.scan import scan_pdf as degrade_pdf
     from pipeline.samples.statistics_form import build_statistics_table_pdf, make_statistics_fields
 
@@ -193,7 +193,7 @@ def test_photographed_registration_form_turned_sideways(tmp_path):
     """报名表 photographed (perspective, uneven light) and stored sideways: upright, rows kept."""
     import random
 
-    from pipeline.config import year_rules
+    from core.reference import year_rules
     from pipeline.samples.scan import scan_image
     from pipeline.samples.team_docs import build_registration_form
 

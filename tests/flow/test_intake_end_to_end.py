@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pipeline.config import Settings
+from core.settings import Settings
 from pipeline.samples import generate_inbox
 from pipeline.store import Store
 from pipeline.store.tables import Run

@@ -16,8 +16,7 @@ import pymupdf
 import pytest
 
 from checks.statistics import roll_up
-from pipeline.config import year_rules
-from pipeline.model import (
+from core.model import (
     CompletenessReport,
     DocumentFinding,
     Evidence,
@@ -31,6 +30,7 @@ from pipeline.model import (
     TeamResult,
     UnitResult,
 )
+from core.reference import year_rules
 from pipeline.reports import write_reports
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"

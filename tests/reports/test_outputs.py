@@ -10,7 +10,7 @@ import pymupdf
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
+from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports import format_summary_line, summary_counts, summary_markdown, write_reports
 from pipeline.reports.common import problem_title
 from pipeline.reports.html import segments
@@ -212,7 +212,7 @@ def test_a_crash_while_writing_leaves_the_old_report_whole(tmp_path, monkeypatch
 
 
 def test_problem_titles_come_from_the_completeness_codes():
-    from checks.completeness.codes import CODES
+    from core.codes import CODES
 
     assert all(problem_title(code) == title for code, title in CODES.items())
     assert problem_title("a_code_nobody_named") == "a_code_nobody_named"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from checks.statistics import parse_bool, parse_choices, parse_number, roll_up
-from pipeline.config import year_rules
-from pipeline.model import CompletenessReport, DocumentFinding, UnitResult
+from core.model import CompletenessReport, DocumentFinding, UnitResult
+from core.reference import year_rules
 
 RULES = year_rules(2024)
 

@@ -10,7 +10,7 @@ import pymupdf
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from pipeline.config import year_rules
+from core.reference import year_rules
 from pipeline.samples import (
     TeamLine,
     build_registration_form,

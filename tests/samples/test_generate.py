@@ -12,7 +12,7 @@ import pymupdf
 import pytest
 from pptx import Presentation
 
-from pipeline.config import year_rules
+from core.reference import year_rules
 from pipeline.samples import GroundTruth, gbk_member_names, generate_history, generate_inbox
 
 BEIJING = timezone(timedelta(hours=8))

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from checks.similarity import find_flags
-from pipeline.model import Flag
+from core.model import Flag
 from pipeline.samples.plagiarism import Corpus, make_corpus
 
 COUNTS = {"verbatim": 2, "light_edit": 2, "ocr": 2, "cross_year": 1, "self_reuse": 1, "paragraph": 1,

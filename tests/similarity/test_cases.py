@@ -8,7 +8,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from checks.similarity.text import normalize_pages
-from pipeline.model import Flag
+from core.model import Flag
 from pipeline.samples.plagiarism import Corpus
 from pipeline.samples.report_text import HEADINGS, STANDARD_WORDING
 

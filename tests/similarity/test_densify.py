@@ -13,7 +13,7 @@ from checks.similarity import Settings, _Prepared, find_flags
 from checks.similarity.align import align
 from checks.similarity.densify import densify, same_figures
 from checks.similarity.index import corpus_ngrams, doc_freq
-from pipeline.model import Flag, ReportText
+from core.model import Flag, ReportText
 from pipeline.samples.plagiarism import Corpus
 from pipeline.samples.report_text import make_report
 

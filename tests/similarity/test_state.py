@@ -11,7 +11,7 @@ import numpy as np
 from checks.similarity import find_flags
 from checks.similarity.index import STATE_FILE, load_state, text_key
 from checks.similarity.tokens import words
-from pipeline.model import Flag, ReportText
+from core.model import Flag, ReportText
 from pipeline.samples.plagiarism import Corpus, copy_into
 from pipeline.samples.report_text import make_report, make_slides
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Settings
-from pipeline.model import Document, InboxFile, Page
+from core.model import Document, InboxFile, Page
+from core.settings import Settings
 from pipeline.store import Store
 
 

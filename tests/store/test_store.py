@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from pipeline.config import Settings
-from pipeline.model import Document, Flag, FlagSide, InboxFile, Page
+from core.model import Document, Flag, FlagSide, InboxFile, Page
+from core.settings import Settings
 from pipeline.store import Store
 
 

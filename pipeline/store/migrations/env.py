@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from pipeline.config import get_settings
+from core.settings import get_settings
 from pipeline.store.tables import Base
 
 config = context.config
