@@ -40,7 +40,7 @@ def run_intake(inbox: Path, out: Path, home: Path, *extra: str):
     """`banzu intake` through the real CLI, with its own BANZU_HOME (module-scoped fixtures need this)."""
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from commands.main import app
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BANZU_HOME", str(home))

@@ -34,8 +34,8 @@ def intake(
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry locks SQLite
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow on a busy night
+    from commands.progress import rich_progress
     from flows.intake import intake_flow
-    from pipeline.cli_progress import rich_progress
     from pipeline.reports import format_summary_line
 
     try:
