@@ -180,6 +180,18 @@ class UnitResult(BaseModel):
         return d
 
 
+ReviewDecision = Literal["passed", "failed"]
+
+
+class TeamReview(BaseModel):
+    """A reviewer's 初选 decision on a team (contract: `review`); all None while undecided."""
+
+    decision: ReviewDecision | None = None
+    by: str | None = None
+    at: datetime | None = None
+    reason: str | None = None
+
+
 class TeamResult(BaseModel):
     team_id: str
     team: str
@@ -191,9 +203,11 @@ class TeamResult(BaseModel):
     company: str | None = None
     form_fields: dict[str, str] = Field(default_factory=dict)
     source: str | None = None
+    review: TeamReview = Field(default_factory=TeamReview)
+    disqualified: bool = False  # a confirmed cross_team flag (第十五条)
 
     def contract(self) -> dict[str, Any]:
-        d = self.model_dump()
+        d = self.model_dump(mode="json")
         d["problems"] = [p.contract() for p in self.problems]
         return d
 
@@ -287,9 +301,11 @@ class Flag(BaseModel):
     # extensions: a discipline officer's review (`banzu flags decide`), filled from the store for the reports
     decision: str | None = None  # "confirmed" or "dismissed"
     decision_note: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
 
     def contract(self) -> dict[str, Any]:
-        d = self.model_dump()
+        d = self.model_dump(mode="json")
         d["id"] = d.pop("flag_id")
         return d
 
