@@ -106,6 +106,15 @@ class Document(BaseModel):
 # ---------------------------------------------------------------- the inbox of one run
 
 FileRole = Literal["unit", "team", "unrecognized"]
+ReceivedVia = Literal["mail", "folder", "record"]
+
+
+class MailOrigin(BaseModel):
+    """The mail a file came in (contract: `mail` of a file entry)."""
+
+    sender: str = Field(serialization_alias="from")
+    subject: str = ""
+    message_id: str = ""
 
 
 class InboxFile(BaseModel):
@@ -116,7 +125,9 @@ class InboxFile(BaseModel):
     size: int
     role: FileRole
     group: str | None = None  # the unit file's stem, or the team id
-    received_at: datetime | None = None  # when it arrived (file mtime); decides late_submission
+    received_at: datetime | None = None  # when it arrived; decides late_submission only when trusted
+    received_via: ReceivedVia = "folder"  # mail (INTERNALDATE), record (the secretariat's sheet), folder (mtime)
+    mail: MailOrigin | None = None
     first_seen: datetime | None = None  # when banzu first registered these bytes
     archive_path: str | None = None  # absolute path of the archived original bytes
     duplicate_of: str | None = None  # inbox path of the earlier file with the same bytes
@@ -226,11 +237,15 @@ class FileResult(BaseModel):
     role: FileRole | None = None
     archive_path: str | None = None
     received_at: datetime | None = None
+    received_via: ReceivedVia = "folder"
+    mail: MailOrigin | None = None
     page_rotations: list[int] = Field(default_factory=list)  # per page (1-based by position): degrees turned
 
     def contract(self) -> dict[str, Any]:
-        d = self.model_dump(mode="json")
+        d = self.model_dump(mode="json", by_alias=True)
         d["problems"] = [p.contract() for p in self.problems]
+        if d.get("mail") is None:
+            d.pop("mail", None)
         return d
 
 
