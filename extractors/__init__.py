@@ -40,7 +40,7 @@ def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Docum
     if fmt in ("ppt", "doc", "docx", "xls", "xlsx"):
         from .legacy import extract_office
 
-        return extract_office(fmt, path, name, options)
+        return extract_office(fmt, path, name, options, _dispatch)
     if fmt == "zip":
         return Document(path=name, format="zip", problems=[msg.unreadable(msg.ZIP_AS_DOCUMENT, name)])
     ext = path.suffix or Path(name).suffix or "无"

@@ -231,7 +231,7 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
     if workers > 1:
         from .workers import ocr_pages_in_workers
 
-        done = ocr_pages_in_workers(path, pending, options, workers)
+        done = ocr_pages_in_workers(path, pending, options, workers, ocr_page)
         doc_out.pages = [done.get(p.page, p) for p in doc_out.pages]
     doc_out.metadata["seconds"] = round(time.perf_counter() - started, 3)
     if doc_out.pages and all(p.reason == "page_unreadable" for p in doc_out.pages):
