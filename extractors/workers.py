@@ -14,6 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from core.codes import Code
 from core.model import Page, Problem
 
 from . import problems as msg
@@ -89,7 +90,7 @@ def ocr_pages_in_workers(path: Path, pages: list[Page], options: ExtractOptions,
             try:
                 done[page.page] = fut.result(timeout=outer * max(1, len(pages) // workers))
             except (FutureTimeout, Exception) as exc:  # noqa: BLE001 - a dead worker costs its page only
-                page.problems.append(Problem(code="ocr_failed", page=page.page, message=msg.OCR_FAILED.format(
+                page.problems.append(Problem(code=Code.OCR_FAILED, page=page.page, message=msg.OCR_FAILED.format(
                     page=page.page, why=type(exc).__name__)))
                 done[page.page] = page
     return done

@@ -18,6 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from checks.completeness import check_completeness
 from checks.similarity import find_flags
 from checks.statistics import roll_up
+from core.codes import Code
 from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import recommending_units, year_rules
 from core.settings import get_settings
@@ -132,7 +133,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         summary.teams = len(completeness.teams)
         summary.teams_complete = sum(t.complete for t in completeness.teams)
         summary.unreadable = sum(
-            any(p.code == "unreadable_file" for p in f.problems) for f in completeness.files
+            any(p.code == Code.UNREADABLE_FILE for p in f.problems) for f in completeness.files
         )
         summary.flags = len(flags)
         summary.finished_at = datetime.now(UTC)

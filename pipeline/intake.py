@@ -6,6 +6,7 @@ import time
 import traceback
 from pathlib import Path
 
+from core.codes import Code
 from core.model import (
     CompletenessReport,
     Document,
@@ -63,7 +64,7 @@ def failed_document(file: InboxFile, error: BaseException | None) -> Document:
         extractor_version=EXTRACTOR_VERSION,
         problems=[
             Problem(
-                code="extraction_failed",
+                code=Code.EXTRACTION_FAILED,
                 message=f"系统读取该文件时出错（{detail[:200]}），原文件已保存，下次运行将自动重试；如仍失败请联系系统管理员。",
                 file=file.path,
             )
