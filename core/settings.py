@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     ocr_workers: int = 0  # 0: decided from the machine's cores
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
+    ocr_threads: int = 0  # onnxruntime threads per OCR engine; 0: onnxruntime decides
+    dask_address: str | None = None  # tcp://host:8786: extraction tasks run on that Dask cluster
 
     @property
     def home_dir(self) -> Path:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
-from pipeline.reports.common import atomic_write_text, problem_title
+from core.reference import YearRules, year_rules
+from pipeline.reports.common import atomic_write_text, count_run, headline, problem_title
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.summary import format_summary_line, summary_counts, summary_markdown
 from pipeline.reports.thumbs import PagePicture, render_problem_pages
@@ -21,6 +22,8 @@ from pipeline.reports.workbook import write_workbook
 
 __all__ = [
     "write_reports",
+    "count_run",
+    "headline",
     "summary_markdown",
     "summary_counts",
     "format_summary_line",
@@ -41,9 +44,14 @@ def write_reports(
     statistics: StatisticsReport,
     *,
     summary: RunSummary | None = None,
+    rules: YearRules | None = None,
 ) -> dict[str, Path]:
-    """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs")."""
+    """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs").
+
+    `rules` are the year's rules (the flow passes the ones it checked with); default: the year file's.
+    """
     out_dir = Path(out_dir)
+    rules = rules or year_rules(completeness.year)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     written["completeness.json"] = atomic_write_text(out_dir / "completeness.json", _json(completeness.contract()))
@@ -59,9 +67,9 @@ def write_reports(
         log.exception("page thumbnails failed")
     written["thumbs"] = out_dir / "thumbs"
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
-        ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures))),
+        ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures, rules))),
         ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir))),
-        ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics)),
+        ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics, rules)),
     ]
     if summary is not None:
         jobs.append(

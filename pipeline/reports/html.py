@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.statistics import is_required
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
-from core.reference import StatisticsItem
+from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -124,20 +124,14 @@ def _field_rows(fields: dict[str, Any] | None, items: dict[str, StatisticsItem])
     return rows
 
 
-def _items(year: int) -> dict[str, StatisticsItem]:
-    try:
-        from core.reference import year_rules
-
-        return {i.key: i for i in year_rules(year).statistics_items}
-    except Exception:
-        return {}
-
-
 def index_context(
-    completeness: CompletenessReport, out_dir: Path, pictures: dict[tuple[str, int], PagePicture]
+    completeness: CompletenessReport,
+    out_dir: Path,
+    pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
 ) -> dict[str, Any]:
     links = _Links(completeness, out_dir, pictures)
-    items = _items(completeness.year)
+    items = {i.key: i for i in (rules or year_rules(completeness.year)).statistics_items}
     team_anchor: dict[str, str] = {}
     for i, t in enumerate(completeness.teams, 1):
         team_anchor.setdefault(t.team_id, f"team-{i}")
@@ -224,9 +218,10 @@ def render_index(
     statistics: StatisticsReport,
     out_dir: Path,
     pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
 ) -> str:
     head = headline(completeness, flags)
-    ctx = index_context(completeness, out_dir, pictures)
+    ctx = index_context(completeness, out_dir, pictures, rules)
     team_flags = _team_flags(flags)
     for t in ctx["teams"]:
         t["flags"] = team_flags.get(t["team_id"], [])
