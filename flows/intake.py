@@ -26,6 +26,7 @@ from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.review import with_reviews
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
 
@@ -126,6 +127,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         completeness = completeness_task(found, documents, year)
         _stage("查重比对")
         flags = similarity_task(store, found, completeness, documents, year)
+        completeness = with_reviews(store, completeness)  # 初选 decisions and 第十五条 from the workspace
         statistics = roll_up(completeness, year_rules(year))
 
         summary.units = len(completeness.units)
