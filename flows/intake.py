@@ -26,6 +26,7 @@ from pipeline import intake, progress
 from pipeline.ingest import RegisteredInbox, ingest
 from pipeline.reports import count_run, summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.review import with_reviews
 
 
 @task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -124,6 +125,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         completeness = completeness_task(found, documents, rules)
         _stage("查重比对")
         flags = FlagsReport(year=year, flags=similarity_task(settings, found, completeness, documents, year))
+        completeness = with_reviews(store, completeness)  # 初选 decisions and 第十五条 from the workspace
         statistics = roll_up(completeness, rules)
         summary = count_run(summary, completeness, flags)
         summary.finished_at = datetime.now(UTC)

@@ -20,7 +20,7 @@ from core.model import (
 from core.settings import Settings
 from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
 from extractors.sniff import sniff_format
-from pipeline.store import Store
+from pipeline.store import Store, as_utc
 
 REPORT_KINDS = ("report_pdf", "report_ppt")
 
@@ -157,6 +157,7 @@ def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[Repo
     for flag in flags:
         if (record := decisions.get(flag.flag_id)) is not None:
             flag.decision, flag.decision_note = record.decision, record.decision_note
+            flag.decided_by, flag.decided_at = record.decided_by, as_utc(record.decided_at)
         for side in (flag.a, flag.b):
             sha = sha_of.get((side.year, side.file))
             archived = store.archive_path_of(sha) if sha else None

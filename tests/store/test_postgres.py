@@ -49,3 +49,33 @@ def test_store_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
     )
     assert [r.team for r in store.team_reports(2024)] == ["钢筋班组"]
     store.finish_run(run, "completed", {"files": 1})
+
+
+def test_review_trail_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """Decisions and the audit trail work there too, and the database refuses edits of the trail."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from core.model import Flag, FlagSide
+    from pipeline.store import review
+
+    store = Store(Settings(home=tmp_path / "home", database_url=postgres_url))
+    officer = review.Actor("赵纪", "discipline", "cli")
+    flag = Flag(
+        a=FlagSide(year=2024, team_id="A1", file="a.pdf"),
+        b=FlagSide(year=2024, team_id="A2", file="b.pdf"),
+        kind="cross_team",
+        similarity=0.9,
+        copy_ratio_a=0.6,
+        copy_ratio_b=0.5,
+        flag_id="pg-1",
+    )
+    store.save_flags(2024, [flag])
+    review.decide_flag(store, 2024, "pg-1", "confirmed", "两队报告雷同", officer)
+    review.decide_team(store, 2024, "A3", "failed", "缺少成果报告", review.Actor("王审", "reviewer"))
+    assert review.disqualified_teams(store, 2024) == {"A1": ["pg-1"], "A2": ["pg-1"]}
+    assert [e.action for e in review.audit_entries(store, "team", "A2")] == ["decide_flag"]
+    for sql in ("UPDATE audit_entries SET actor = 'x'", "DELETE FROM audit_subjects", "TRUNCATE audit_entries CASCADE"):
+        with pytest.raises(DBAPIError, match="只能追加"), store.engine.begin() as conn:
+            conn.execute(text(sql))
+    assert len(review.audit_entries(store)) == 2
