@@ -98,7 +98,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
     for unit_dir in _role_dir(root, UNIT_DIRS):
         for p in _files_under(unit_dir):
             claimed.add(p)
-            is_bundle = p.suffix.lower() == ".pdf" or _head(p).startswith(b"%PDF")
+            is_bundle = p.suffix.lower() == ".pdf" or sniff_format(p) == "pdf"
             f = _inbox_file(
                 p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
             )
@@ -136,14 +136,6 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
             sources[f.path] = p
 
     return mark_duplicates(inbox), sources
-
-
-def _head(path: Path, n: int = 1024) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(n).lstrip()
-    except OSError:
-        return b""
 
 
 def unpack_team_archives(inbox: Inbox, work_dir: Path) -> tuple[Inbox, Sources]:

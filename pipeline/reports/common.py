@@ -11,17 +11,10 @@ from urllib.parse import quote
 
 from core.codes import Code, title
 from core.model import CompletenessReport, FlagsReport, Problem, RunSummary
+from core.reference import TEAM_FILE_LABELS, UNIT_DOCUMENT_LABELS
 
-DOCUMENT_NAMES = {
-    "recommendation_letter": "推荐函",
-    "statistics_table": "统计表（附件3）",
-    "award_list": "获奖名单公布通知",
-}
-TEAM_FILE_NAMES = {
-    "registration_form": "报名表",
-    "report_pdf": "成果报告（PDF版）",
-    "report_ppt": "成果报告（PPT版）",
-}
+DOCUMENT_NAMES = UNIT_DOCUMENT_LABELS
+TEAM_FILE_NAMES = TEAM_FILE_LABELS
 FILE_STATUS_NAMES = {"ok": "正常", "error": "无法读取", "duplicate": "重复", "unrecognized": "无法归属"}
 LATE_CODE = Code.LATE_SUBMISSION
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from checks.statistics import is_required
+from checks.completeness.statistics_table import is_required
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
 from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
