@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     ocr_workers: int = 0  # 0: decided from the machine's cores
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
-    ocr_threads: int = 0  # onnxruntime threads per OCR engine; 0: onnxruntime decides
+    ocr_threads: int = 1  # onnxruntime threads per OCR engine (one per process measured best); 0: its own
     dask_address: str | None = None  # tcp://host:8786: extraction tasks run on that Dask cluster
 
     @property
@@ -26,10 +26,6 @@ class Settings(BaseSettings):
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home_dir / 'banzu.sqlite3'}"
-
-    @property
-    def archive_dir(self) -> Path:
-        return self.home_dir / "archive"
 
     @property
     def work_dir(self) -> Path:

@@ -38,7 +38,10 @@ def files_to_extract(inbox: Inbox) -> list[InboxFile]:
 
 
 def extract_options(settings: Settings) -> ExtractOptions:
-    return ExtractOptions(workers=settings.ocr_workers, page_timeout=settings.ocr_page_timeout)
+    """The extractors' options from the settings: the one route configuration takes into extractors/."""
+    return ExtractOptions(
+        workers=settings.ocr_workers, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout
+    )
 
 
 def extract_file(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
