@@ -38,6 +38,8 @@ def resolve_workers(options: ExtractOptions, ocr_pages: int) -> int:
     """
     if options.engine is not None or not options.ocr or ocr_pages < 2:
         return 1
+    if multiprocessing.current_process().daemon:  # a Dask worker: daemonic processes may not have children
+        return 1
     if options.workers:
         return options.workers
     cores = os.cpu_count() or 1

@@ -77,12 +77,20 @@ def _stage(name: str, total: int | None = None) -> None:
 
 
 def task_runner(settings: Settings):
-    """Threads on this machine, or the Dask cluster at BANZU_DASK_ADDRESS (prefect-dask)."""
-    if settings.dask_address:
-        from prefect_dask import DaskTaskRunner
+    """Threads on this machine, or the Dask cluster at BANZU_DASK_ADDRESS (prefect-dask).
 
-        return DaskTaskRunner(address=settings.dask_address)
-    return ThreadPoolTaskRunner(max_workers=2)
+    On Dask every worker opens the store itself, so it must be a database server (SQLite's WAL does
+    not work across machines), and BANZU_HOME (the archive) must be the same path on every worker.
+    Workers need PREFECT_API_URL; their OCR runs in the worker process unless the workers were started
+    with `distributed.worker.daemon: False`.
+    """
+    if not settings.dask_address:
+        return ThreadPoolTaskRunner(max_workers=2)
+    if settings.db_url.startswith("sqlite"):
+        raise ValueError("使用 Dask 集群（BANZU_DASK_ADDRESS）时，数据库必须是 PostgreSQL：请设置 BANZU_DATABASE_URL。")
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(address=settings.dask_address)
 
 
 @flow(name="banzu-intake", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
