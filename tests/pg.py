@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now (the OS picks it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -30,7 +31,7 @@ class PostgresCluster:
 
     def __init__(self, bindir: Path, base: Path, run_as: list[str]) -> None:
         self.bindir, self.sock, self.run_as = bindir, base / "sock", run_as
-        self.port = _free_port()  # names the socket file only: listen_addresses is empty
+        self.port = free_port()  # names the socket file only: listen_addresses is empty
 
     def new_database(self, name: str) -> str:
         """Create database `name` and return its SQLAlchemy URL."""
