@@ -230,6 +230,7 @@ def review_view(t: TeamResult) -> dict[str, Any]:
     return {
         "decision": r.decision,
         "label": REVIEW_NAMES.get(r.decision or "", "待初选"),
+        "short": {"passed": "通过", "failed": "不通过"}.get(r.decision or "", ""),
         "by": r.by,
         "at": r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else None,
         "reason": r.reason,
