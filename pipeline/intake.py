@@ -133,7 +133,6 @@ def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[Repo
     for flag in flags:
         if (record := decisions.get(flag.flag_id)) is not None:
             flag.decision, flag.decision_note = record.decision, record.decision_note
-            flag.decided_at = record.decided_at
         for side in (flag.a, flag.b):
             sha = sha_of.get((side.year, side.file))
             archived = store.archive_path_of(sha) if sha else None

@@ -8,15 +8,21 @@ its teams' (dismissed findings left out), in Chinese, and the date to resubmit b
 
 from __future__ import annotations
 
+import io
 import tomllib
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from core.model import CompletenessReport, Problem, TeamResult, UnitResult
 from core.reference import DATA_DIR
@@ -44,12 +50,6 @@ class Finding:
     level: str
     subject: str  # unit name, team id or inbox path
     problem: Problem
-
-
-def finding_key(f: Finding) -> str:
-    """A stable identity of a finding across runs (for recording that a reviewer dismissed it)."""
-    p = f.problem
-    return "|".join([f.level, f.subject, p.code, p.file or "", str(p.page or "")])
 
 
 @dataclass(frozen=True)
@@ -138,15 +138,15 @@ def followup_notices(
     completeness: CompletenessReport,
     resubmit_by: date,
     *,
-    dismissed: Callable[[Finding], bool] | Collection[str] = (),
+    dismissed: Callable[[Finding], bool] | None = None,
     include_without_findings: bool = False,
 ) -> list[FollowUpNotice]:
     """One notice per unit that has open findings of its own or of its teams, in the results' order.
 
-    `dismissed` is a predicate, or a collection of `finding_key`s, naming findings a reviewer
-    dismissed: they are left out. Teams no unit recommended have no unit to be told and are left out.
+    `dismissed` tells the findings a reviewer dismissed (the workspace keeps them per unit/team with
+    its own finding key): they are left out. Teams no unit recommended have no unit to tell.
     """
-    is_dismissed = dismissed if callable(dismissed) else (lambda f, keys=frozenset(dismissed): finding_key(f) in keys)
+    is_dismissed = dismissed or (lambda _f: False)
     kept = _listed_contacts()
     file_problems = {f.path: f.problems for f in completeness.files if f.problems}
 
@@ -195,8 +195,6 @@ def followup_notices(
 
 def _east_asian(run_or_style: Any, font: str = "宋体") -> None:
     """Word picks CJK glyphs from the eastAsia font slot; python-docx only sets the Latin one."""
-    from docx.oxml.ns import qn
-
     rpr = run_or_style.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -208,12 +206,6 @@ def _east_asian(run_or_style: Any, font: str = "宋体") -> None:
 def notice_docx(notice: FollowUpNotice, *, sender: str = "中国施工企业管理协会", mailbox: str | None = None,
                 today: date | None = None) -> bytes:
     """The notice as a Word document (bytes) the clerk can forward or edit first."""
-    import io
-
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = "Times New Roman", Pt(12)
@@ -286,8 +278,6 @@ def mail_merge_workbook(notices: list[FollowUpNotice]) -> bytes:
     for r, row in enumerate(rows, 2):
         for c, value in enumerate(row, 1):
             put(ws.cell(r, c), value).alignment = Alignment(wrap_text=True, vertical="top")
-    from openpyxl.utils import get_column_letter
-
     for c, header in enumerate(MERGE_HEADERS, 1):
         width = max([text_width(header), *(text_width(r[c - 1]) for r in rows)])
         ws.column_dimensions[get_column_letter(c)].width = min(max(8.0, width), 80)

@@ -39,7 +39,9 @@ def apply_review_state(
     """A copy of `completeness` with each team's 初选 decision and 第十五条 disqualification filled in.
 
     `team_reviews` maps team id -> its latest decision; a team not in it keeps the review it has.
-    `disqualified` is recomputed from the flags every time: a flag decision reversed to 排除 clears it.
+    A team already marked disqualified stays so: the store also counts confirmed flags this run no
+    longer raises (pipeline/store/review `with_reviews`); a run's fresh results start undisqualified,
+    so a decision reversed to 排除 shows in the next run.
     """
     out = completeness.model_copy(deep=True)
     disqualified = disqualified_teams(flags, completeness.year)
@@ -47,5 +49,5 @@ def apply_review_state(
         review = team_reviews.get(team.team_id)
         if review is not None:
             team.review = review.model_copy()
-        team.disqualified = team.team_id in disqualified
+        team.disqualified = team.disqualified or team.team_id in disqualified
     return out

@@ -15,7 +15,6 @@ from core.reference import recommending_units, year_rules
 from pipeline.exports.attachment3 import NOT_SENT, REPORTED, attachment3_workbook
 from pipeline.exports.followup import (
     Finding,
-    finding_key,
     followup_notices,
     mail_merge_workbook,
     notice_docx,
@@ -64,9 +63,10 @@ def test_shortlist_lists_passed_teams_not_disqualified_with_title_and_text_cells
 
 
 def test_followup_notices_per_unit_with_contact_open_findings_and_date(completeness):
-    dismiss = Finding("team", "A0201-测量班组", next(p for t in completeness.teams if t.team_id == "A0201-测量班组"
-                                                    for p in t.problems if p.code == "registration_form_incomplete"))
-    notices = followup_notices(completeness, date(2024, 6, 15), dismissed={finding_key(dismiss)})
+    def dismiss(f: Finding) -> bool:  # as the workspace records it: per team, one finding
+        return (f.level, f.subject, f.problem.code) == ("team", "A0201-测量班组", "registration_form_incomplete")
+
+    notices = followup_notices(completeness, date(2024, 6, 15), dismissed=dismiss)
     by_unit = {n.unit: n for n in notices}
     assert set(by_unit) == {"江苏省建筑行业协会", "中国建筑股份有限公司", "上海市市政公路行业协会", "某某市建筑业联合会"}
     cscec = by_unit["中国建筑股份有限公司"]
@@ -78,7 +78,6 @@ def test_followup_notices_per_unit_with_contact_open_findings_and_date(completen
     assert "逾期提交" not in {i.title for i in sh.items}  # lateness is a fact, nothing to resubmit
     assert by_unit["江苏省建筑行业协会"].unit_items == []  # complete itself; its team C0009 is not
     assert by_unit["江苏省建筑行业协会"].teams[0].endswith("（C0009-模板班组）")
-    # a predicate works as well as keys
     assert followup_notices(completeness, date(2024, 6, 15), dismissed=lambda f: True) == []
 
 

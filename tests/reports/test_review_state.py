@@ -47,10 +47,14 @@ def test_apply_review_state_returns_a_new_value_with_reviews_and_disqualified(co
     assert by_id["A0201-测量班组"].review.reason == "缺少PPT版成果报告，逾期未补交"
     assert by_id["A0137-钢筋班组"].disqualified  # f-strong: A0137 vs a 2023 team, confirmed
     assert not by_id["B0042-混凝土班组"].disqualified  # f-weak is dismissed
-    # reversed to 排除 later: the next run clears it
-    again = apply_review_state(result, {}, _decided(flags, f_strong="dismissed"))
+    # reversed to 排除 later: the next run's fresh results are not disqualified; reviews are kept
+    again = apply_review_state(completeness, reviews, _decided(flags, f_strong="dismissed"))
     assert not any(t.disqualified for t in again.teams)
-    assert {t.team_id: t.review for t in again.teams}["A0201-测量班组"].decision == "failed"  # kept
+    assert {t.team_id: t.review for t in again.teams}["A0201-测量班组"].decision == "failed"
+    # a disqualification the store found (a confirmed flag this run no longer raises) is kept
+    kept = apply_review_state(result, {}, _decided(flags, f_strong="dismissed"))
+    assert {t.team_id: t.disqualified for t in kept.teams}["A0137-钢筋班组"]
+    assert {t.team_id: t.review for t in kept.teams}["A0201-测量班组"].decision == "failed"
 
 
 def test_reports_show_review_and_disqualification_everywhere(run_dir, completeness, flags, statistics):
