@@ -16,7 +16,9 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from core.model import CompletenessReport, FileResult, FlagsReport, StatisticsReport
 from pipeline.reports.common import atomic_write_text
@@ -92,7 +94,9 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
     for t in completeness.teams:  # the rest of a team's package: its own names, in the team's folder
         prefix = (t.source or "").rstrip("/") + "/"
         for f in completeness.files:
-            if f.archive_path and t.source and f.path.startswith(prefix):
+            if f.archive_path and t.source and f.path == t.source:  # the zip the package came in
+                place(t.team_id, "申报压缩包", f.archive_path, f.path, f.format)
+            elif f.archive_path and t.source and f.path.startswith(prefix):
                 place(t.team_id, PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
     for flag in flags.flags:
         for side in (flag.a, flag.b):
@@ -144,6 +148,34 @@ def _relocated(
         for side in (flag.a, flag.b):
             side.archive_path = where(side.archive_path) if side.archive_path else None
     return c, fl
+
+
+def broken_links(folder: Path) -> tuple[list[str], int]:
+    """(links of the folder's HTML files that do not resolve to a file inside it, links checked)."""
+    root = folder.resolve()
+    broken: list[str] = []
+    checked = 0
+    for page in sorted(root.rglob("*.html")):
+        collector = _LinkCollector()
+        collector.feed(page.read_text("utf-8", errors="replace"))
+        for link in collector.links:
+            parts = urlsplit(link)
+            if not (parts.scheme or parts.netloc or parts.path):
+                continue  # a place in the same page
+            checked += 1
+            target = (page.parent / unquote(parts.path)).resolve()
+            if parts.scheme or parts.netloc or not target.is_relative_to(root) or not target.is_file():
+                broken.append(f"{page.relative_to(root).as_posix()}: {link}")
+    return broken, checked
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links += [v for k, v in attrs if k in ("href", "src") and v]
 
 
 def _zip(folder: Path, target: Path) -> Path:
@@ -206,4 +238,4 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-__all__ = ["PortableReports", "plan_originals", "portable_name", "safe_component", "write_portable"]
+__all__ = ["PortableReports", "broken_links", "plan_originals", "portable_name", "safe_component", "write_portable"]
