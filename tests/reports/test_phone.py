@@ -10,7 +10,6 @@ import pytest
 
 from core.model import TeamReview
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
