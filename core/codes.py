@@ -49,6 +49,10 @@ CODES: dict[str, str] = {
     "too_many_pages": "页数超过上限",
     "slide_partly_unreadable": "幻灯片部分内容无法读取",
     "unsafe_archive_member": "压缩包中有不安全或超限的文件",
+    # what the mail intake found in the activity's mailbox (for the secretariat; the sender is named)
+    "mail_without_attachment": "来信没有附件",
+    "mail_download_link": "来信以下载链接代替附件",
+    "mail_non_document_attachment": "来信附件不是申报材料",
 }
 
 # codes that make a unit or a team incomplete

@@ -133,10 +133,10 @@ def sniff_format(path: str | Path) -> str:
             head = fh.read(65536)
     except OSError:
         return "unknown"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return _zip_kind(path)  # before the PDF test: a stored zip member may be a PDF
     if b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return _zip_kind(path)
     if head.startswith(OLE_MAGIC):
         kind = _ole_kind(head)
         if kind == "ole":  # the directory may sit further in: look through the whole (small) file
