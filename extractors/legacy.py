@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from core.model import Document
@@ -78,8 +79,14 @@ def kill_group(pgid: int, patience: float = 5.0) -> None:
         time.sleep(0.05)
 
 
-def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
-    """Read .ppt/.doc/.docx/.xls/.xlsx through a LibreOffice conversion, else explain what to resubmit."""
+Reader = Callable[[str, Path, str, ExtractOptions], Document]
+
+
+def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions, read: Reader) -> Document:
+    """Read .ppt/.doc/.docx/.xls/.xlsx through a LibreOffice conversion, else explain what to resubmit.
+
+    `read(fmt, path, name, options)` reads the converted file like any submitted one (the dispatcher).
+    """
     _, target_label = TARGETS[fmt]
     label = label_of(fmt, name)
     if soffice_path() is None:
@@ -93,9 +100,7 @@ def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions) -> 
         except Exception as exc:  # noqa: BLE001
             why = str(exc) or type(exc).__name__
         else:
-            from . import _dispatch  # the converted file is read like any submitted one
-
-            doc = _dispatch(TARGETS[fmt][0], converted, name, options)
+            doc = read(TARGETS[fmt][0], converted, name, options)
             doc.format = fmt
             doc.metadata["converted_with"] = "libreoffice"
             if label != LABELS[fmt]:

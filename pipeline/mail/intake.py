@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from core.codes import Code
 from core.model import Problem
 from core.settings import Settings
 from pipeline.store import Store
@@ -142,16 +143,16 @@ def findings_for(parsed: ParsedMail, attachments: list[Attachment], received: da
     out = []
     links = download_links(parsed.text)
     if links:
-        out.append(Problem(code="mail_download_link", message=(
+        out.append(Problem(code=Code.MAIL_DOWNLOAD_LINK, message=(
             f"来信 {who} 以下载链接代替附件（{'；'.join(links[:3])}），系统无法自动下载，"
             "请下载后放入收件箱或请对方以附件重新发送。")))
     elif not attachments:
-        out.append(Problem(code="mail_without_attachment", message=(
+        out.append(Problem(code=Code.MAIL_WITHOUT_ATTACHMENT, message=(
             f"来信 {who} 没有附件，未收到申报材料，请联系对方补发。")))
     others = [a for a in attachments if not (a.is_document or a.is_archive)]
     if others:
         names = "、".join(f"“{a.filename or '无名附件'}”（{a.label}）" for a in others)
-        out.append(Problem(code="mail_non_document_attachment", message=(
+        out.append(Problem(code=Code.MAIL_NON_DOCUMENT_ATTACHMENT, message=(
             f"来信 {who} 的附件 {names} 不是申报材料，系统未收入，请请对方转换为 PDF 后重新发送。")))
     return out
 

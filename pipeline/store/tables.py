@@ -124,6 +124,9 @@ class FlagRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # confirmed, dismissed
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # revision 0006
 
 
-from pipeline.store import mail_tables as _mail_tables  # noqa: E402,F401 - registers the mail intake's tables
+# the review workspace's tables (decisions, audit trail) share this metadata
+# and so do the mail intake's (revision 0004)
+from pipeline.store import mail_tables, review_tables  # noqa: E402,F401
