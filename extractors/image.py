@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from core.codes import Code
 from core.model import Document, Page, Problem
 
 from . import problems as msg
@@ -91,12 +92,12 @@ def extract_image(path: Path, name: str, options: ExtractOptions) -> Document:
                 out.problems.append(msg.unreadable(msg.CORRUPT, name))
                 return out
             out.pages.append(Page(page=frame + 1, source="ocr", reason="image", kind="image", problems=[
-                Problem(code="page_unreadable", page=frame + 1,
+                Problem(code=Code.PAGE_UNREADABLE, page=frame + 1,
                         message=msg.PAGE_RENDER_FAILED.format(page=frame + 1, why="图像帧损坏"))]))
             continue
         out.pages.append(_image_page(path, frame, gray, shrink, options))
     if frames > limit:
-        out.problems.append(Problem(code="too_many_pages", file=name,
+        out.problems.append(Problem(code=Code.TOO_MANY_PAGES, file=name,
                                     message=msg.TOO_MANY_PAGES.format(total=frames, limit=limit)))
     return out
 

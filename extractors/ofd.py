@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from core.codes import Code
 from core.model import Document, Line, Page, Problem
 
 from . import problems as msg
@@ -253,13 +254,13 @@ def read_page(ofd: OfdDoc, content: str, page_no: int, options: ExtractOptions) 
         page.reason = "empty_page"
         return page
     if not options.ocr:
-        page.problems.append(Problem(code="ocr_disabled", page=page_no, message=msg.NO_TEXT_NO_OCR))
+        page.problems.append(Problem(code=Code.OCR_DISABLED, page=page_no, message=msg.NO_TEXT_NO_OCR))
         return page
     try:
         img = compose_page(ofd, objects, options.dpi)
     except Exception as exc:  # noqa: BLE001 - an undecodable image (e.g. JBIG2) costs this page only
         why = type(exc).__name__
-        page.problems.append(Problem(code="page_unreadable", page=page_no,
+        page.problems.append(Problem(code=Code.PAGE_UNREADABLE, page=page_no,
                                      message=msg.PAGE_RENDER_FAILED.format(page=page_no, why=why)))
         return page
     if img is not None:
@@ -281,16 +282,16 @@ def extract_ofd(path: Path, name: str, options: ExtractOptions) -> Document:
                 continue
             if not content:
                 out.pages.append(Page(page=no, source="text_layer", reason="missing_page", problems=[
-                    Problem(code="page_unreadable", page=no, message=msg.PAGE_RENDER_FAILED.format(
+                    Problem(code=Code.PAGE_UNREADABLE, page=no, message=msg.PAGE_RENDER_FAILED.format(
                         page=no, why="页面文件缺失"))]))
                 continue
             try:
                 out.pages.append(read_page(ofd, content, no, options))
             except (OfdError, KeyError, ValueError) as exc:
                 out.pages.append(Page(page=no, source="text_layer", reason="broken_page", problems=[
-                    Problem(code="page_unreadable", page=no, message=msg.PAGE_RENDER_FAILED.format(
+                    Problem(code=Code.PAGE_UNREADABLE, page=no, message=msg.PAGE_RENDER_FAILED.format(
                         page=no, why=re.sub(r"\s+", " ", str(exc))[:80]))]))
         if len(pages) > options.max_pages:
-            out.problems.append(Problem(code="too_many_pages", file=name, message=msg.TOO_MANY_PAGES.format(
+            out.problems.append(Problem(code=Code.TOO_MANY_PAGES, file=name, message=msg.TOO_MANY_PAGES.format(
                 total=len(pages), limit=options.max_pages)))
     return out

@@ -1,14 +1,14 @@
 """mail intake: processed mails by UID and UIDVALIDITY, saved attachments with their mail
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
