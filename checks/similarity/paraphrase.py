@@ -36,6 +36,7 @@ class ParaphraseParams:
     min_cosine: float = 0.17  # the pair's candidate cosine (rare n-grams) must reach this ...
     margin: float = 1.4  # ... and beat the query's next candidate by this factor: the one source
     sentence_score: float = 0.34  # weighted overlap (Dice) of two sentences' folded words to match
+    grow_score: float = 0.2  # ... or this, where a chain leads (the next sentence on its diagonal)
     min_words: int = 2  # a sentence with fewer content words is not compared
     max_skip: int = 2  # sentences a chain may skip on either side (an own sentence inserted, one dropped)
     min_chain: int = 5  # matched sentences a chain needs to be a copy ...
@@ -79,33 +80,124 @@ def _bags(side: Side) -> list[Counter[str]]:
     return [Counter(folded(side.words(k))) for k in range(len(side.sents))]
 
 
-def paraphrase_passages(a: Side, b: Side, p: ParaphraseParams) -> list[Passage]:
-    """Passages of sentences rewritten in order: chains of matched sentences on both sides."""
-    ba, bb = _bags(a), _bags(b)
-    n = len(ba) + len(bb)
-    df: Counter[str] = Counter()
-    for bag in ba + bb:
-        df.update(bag.keys())
-    idf = {w: math.log(1 + n / c) for w, c in df.items()}
-    weight = [sum(idf[w] for w in bag) for bag in bb]
-    index: dict[str, list[int]] = {}
-    for j, bag in enumerate(bb):
-        if len(bag) >= p.min_words:
-            for w in bag:
-                index.setdefault(w, []).append(j)
-    best: list[tuple[int, float]] = []
-    for bag in ba:
-        if len(bag) < p.min_words:
-            best.append((-1, 0.0))
-            continue
-        wa = sum(idf[w] for w in bag)
+class _Scorer:
+    """Weighted overlap (Dice) of two sentences' folded words, words weighted by rarity in the pair."""
+
+    def __init__(self, a: Side, b: Side, p: ParaphraseParams):
+        self.ba, self.bb = _bags(a), _bags(b)
+        n = len(self.ba) + len(self.bb)
+        df: Counter[str] = Counter()
+        for bag in self.ba + self.bb:
+            df.update(bag.keys())
+        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.wa = [sum(self.idf[w] for w in bag) for bag in self.ba]
+        self.wb = [sum(self.idf[w] for w in bag) for bag in self.bb]
+        self.index: dict[str, list[int]] = {}
+        for j, bag in enumerate(self.bb):
+            if len(bag) >= p.min_words:
+                for w in bag:
+                    self.index.setdefault(w, []).append(j)
+        self.min_words = p.min_words
+
+    def score(self, i: int, j: int) -> float:
+        if not (0 <= j < len(self.bb)) or len(self.ba[i]) < self.min_words or len(self.bb[j]) < self.min_words:
+            return 0.0
+        shared = sum(self.idf[w] for w in self.ba[i].keys() & self.bb[j].keys())
+        return 2 * shared / (self.wa[i] + self.wb[j])
+
+    def best(self, i: int) -> tuple[int, float]:
+        bag = self.ba[i]
+        if len(bag) < self.min_words:
+            return -1, 0.0
         shared: dict[int, float] = {}
         for w in bag:
-            for j in index.get(w, ()):
-                shared[j] = shared.get(j, 0.0) + idf[w]
-        j, s = max(((j, 2 * v / (wa + weight[j])) for j, v in shared.items()), key=lambda t: t[1], default=(-1, 0.0))
-        best.append((j, s) if s >= p.sentence_score else (-1, 0.0))
-    return [q for q in _chains(a, b, best, p) if q.a_end - q.a_start >= p.min_chain_chars and not _own_figures(a, b, q, p)]
+            for j in self.index.get(w, ()):
+                shared[j] = shared.get(j, 0.0) + self.idf[w]
+        return max(((j, 2 * v / (self.wa[i] + self.wb[j])) for j, v in shared.items()), key=lambda t: t[1],
+                   default=(-1, 0.0))
+
+
+def paraphrase_passages(a: Side, b: Side, p: ParaphraseParams) -> list[Passage]:
+    """Passages of sentences rewritten in order: chains of matched sentences on both sides, grown along
+    their diagonal where a weaker match sits exactly where the chain leads."""
+    sc = _Scorer(a, b, p)
+    best = [(j, v) if v >= p.sentence_score else (-1, 0.0) for j, v in map(sc.best, range(len(sc.ba)))]
+    chains = _grow(sc, _chains(best, p), p)
+    out = []
+    for chain in chains:
+        js = [j for _, j in chain]
+        anchors = [(a.sents[i][0], b.sents[j][0]) for i, j in chain]
+        anchors.append((a.sents[chain[-1][0]][1], b.sents[chain[-1][1]][1]))
+        q = Passage(a.sents[chain[0][0]][0], a.sents[chain[-1][0]][1], b.sents[min(js)][0], b.sents[max(js)][1],
+                    "paraphrase", anchors)
+        if q.a_end - q.a_start >= p.min_chain_chars and not _own_figures(a, b, q, p):
+            out.append(q)
+    return out
+
+
+def _chains(best: list[tuple[int, float]], p: ParaphraseParams) -> list[list[tuple[int, int]]]:
+    """Runs of strong matches whose B sentences follow A's order, small skips allowed."""
+    out: list[list[tuple[int, int]]] = []
+    chain: list[tuple[int, int]] = []
+    for i, (j, _) in enumerate(best):
+        if j < 0:
+            continue
+        if chain and 0 < i - chain[-1][0] <= p.max_skip + 1 and 0 < j - chain[-1][1] <= p.max_skip + 1:
+            chain.append((i, j))
+        else:
+            if len(chain) >= p.min_chain:
+                out.append(chain)
+            chain = [(i, j)]
+    if len(chain) >= p.min_chain:
+        out.append(chain)
+    return out
+
+
+def _grow(sc: _Scorer, chains: list[list[tuple[int, int]]], p: ParaphraseParams) -> list[list[tuple[int, int]]]:
+    """Each chain extended both ways and filled inside with weaker matches on its diagonal; chains that
+    then touch become one passage."""
+    out: list[list[tuple[int, int]]] = []
+    for chain in chains:
+        pts = dict(chain)
+        i, j = chain[-1]
+        while i + 1 < len(sc.ba):  # forwards
+            hit = _near(sc, i + 1, j + 1, p)
+            if hit is None:
+                if i + 2 < len(sc.ba) and (hit := _near(sc, i + 2, j + 1, p)) is not None:
+                    i, j = i + 2, hit
+                    pts[i] = j
+                    continue
+                break
+            i, j = i + 1, hit
+            pts[i] = j
+        i, j = chain[0]
+        while i - 1 >= 0:  # backwards
+            hit = _near(sc, i - 1, j - p.max_skip - 1, p, back=True)
+            if hit is None:
+                break
+            i, j = i - 1, hit
+            pts[i] = j
+        ks = sorted(pts)
+        for x, y in zip(ks, ks[1:], strict=False):  # inside: the sentences the chain skipped
+            for i in range(x + 1, y):
+                if (hit := _near(sc, i, pts[x] + 1, p, stop=pts[y])) is not None:
+                    pts[i] = hit
+        grown = sorted(pts.items())
+        if out and grown[0][0] - out[-1][-1][0] <= p.max_skip + 1 and 0 < grown[0][1] - out[-1][-1][1] <= 2 * (p.max_skip + 1):
+            out[-1] = sorted(dict(out[-1] + grown).items())
+        else:
+            out.append(grown)
+    return out
+
+
+def _near(sc: _Scorer, i: int, j0: int, p: ParaphraseParams, back: bool = False, stop: int | None = None) -> int | None:
+    """The B sentence matching A's sentence i at or just after j0 (before, with `back`), if any."""
+    span = range(j0, j0 + p.max_skip + 1) if stop is None else range(j0, stop)
+    cand = [(sc.score(i, j), j) for j in span if j >= 0]
+    if back:
+        cand = [(v, j) for v, j in cand]
+    v, j = max(cand, default=(0.0, -1))
+    return j if v >= p.grow_score else None
 
 
 def _own_figures(a: Side, b: Side, q: Passage, p: ParaphraseParams) -> bool:
@@ -113,29 +205,3 @@ def _own_figures(a: Side, b: Side, q: Passage, p: ParaphraseParams) -> bool:
     same template with their own measurements, not a rewritten copy (which keeps the source's facts)."""
     same, total = same_figures(a, b, [q])
     return total >= p.figures_min and same < p.figures_agree * total
-
-
-def _chains(a: Side, b: Side, best: list[tuple[int, float]], p: ParaphraseParams) -> list[Passage]:
-    out: list[Passage] = []
-    chain: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if len(chain) >= p.min_chain:
-            anchors = [(a.sents[i][0], b.sents[j][0]) for i, j in chain] + [(a.sents[chain[-1][0]][1], b.sents[chain[-1][1]][1])]
-            js = [j for _, j in chain]
-            out.append(Passage(a.sents[chain[0][0]][0], a.sents[chain[-1][0]][1], b.sents[min(js)][0],
-                               b.sents[max(js)][1], "paraphrase", anchors))
-        chain.clear()
-
-    for i, (j, _) in enumerate(best):
-        if j < 0:
-            if chain and i - chain[-1][0] > p.max_skip:
-                close()
-            continue
-        if chain and 0 < i - chain[-1][0] <= p.max_skip + 1 and 0 < j - chain[-1][1] <= p.max_skip + 1:
-            chain.append((i, j))
-        else:
-            close()
-            chain.append((i, j))
-    close()
-    return out
