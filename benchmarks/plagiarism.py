@@ -110,15 +110,17 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[tuple[str, int
     return out
 
 
-def _detections(views: Views, flags: list[Flag], ppt: bool) -> list[dict[int, set[int]]]:
-    """Per evidence of PDF-vs-PDF (ppt False) or with a slide side (ppt True): team -> PDF positions."""
+def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set[int]]]:
+    """Per evidence of PDF vs PDF (ppt ""), slides vs a PDF ("pdf") or slides vs slides ("ppt"):
+    team -> PDF positions."""
     tid = {t.team_id: i for i, t in enumerate(views.corpus.teams)}
     out = []
     for f in flags:
         ia, ib = tid[f.a.team_id], tid[f.b.team_id]
         for e in f.evidence:
             fa, fb = e.a_file or f.a.file, e.b_file or f.b.file
-            if ppt != (fa.endswith(".pptx") or fb.endswith(".pptx")):
+            slides = fa.endswith(".pptx") + fb.endswith(".pptx")
+            if slides != {"": 0, "pdf": 1, "ppt": 2}[ppt]:
                 continue
             ra = views.ranges(ia, fa, e.a_page, e.a_text, e.a_spans)
             rb = views.ranges(ib, fb, e.b_page, e.b_text, e.b_spans)
@@ -127,7 +129,7 @@ def _detections(views: Views, flags: list[Flag], ppt: bool) -> list[dict[int, se
     return out
 
 
-def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: bool = False) -> dict[str, float]:
+def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: str = "") -> dict[str, float]:
     """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity).
     On slides the cases are cut to what the slides show of each side (a slide shows a line's start)."""
     cases = _cases(views.corpus, kinds)
@@ -227,14 +229,15 @@ def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: b
         and (flagged[k].kind == "self_prior_year") == (c.kind == "self_reuse")
     ) / max(1, sum(1 for k in truth if k in flagged))
     views = Views(corpus)
-    pd_pdf, pd_ppt = plagdet(views, flags), plagdet(views, flags, ppt=True)
+    pd_pdf, pd_ppt, pd_pp = plagdet(views, flags), plagdet(views, flags, ppt="pdf"), plagdet(views, flags, ppt="ppt")
     kinds = sorted(by_kind)
-    per_kind = {k: (plagdet(views, flags, {k}), plagdet(views, flags, {k}, ppt=True)) for k in kinds}
+    per_kind = {k: [plagdet(views, flags, {k}, ppt=m) for m in ("", "pdf", "ppt")] for k in kinds}
     res = {"reports": len(reports), "flags": len(flags), "precision": prec, "recall_20": rec,
            "template_flags": false["template_only"][0], "real_independent_flags": false["real_independent"][0],
            "kind_accuracy": kind_ok, "seconds": took, "baseline_seconds": base_took,
            **{f"found_{k}": v[0] / max(v[2], 1) for k, v in by_kind.items()},
-           **{f"pan_{k}": v for k, v in pd_pdf.items()}, **{f"ppt_{k}": v for k, v in pd_ppt.items()}}
+           **{f"pan_{k}": v for k, v in pd_pdf.items()}, **{f"ppt_pdf_{k}": v for k, v in pd_ppt.items()},
+           **{f"ppt_ppt_{k}": v for k, v in pd_pp.items()}}
     if verbose:
         print(f"corpus: {len(corpus.teams)} teams, {len(reports)} reports (PDF+PPT), {len(corpus.cases)} labelled copies")
         print(f"banzu find_flags: {took:.1f} s, {len(flags)} flags; naive TF-IDF baseline (char 1-3-grams, "
@@ -252,10 +255,11 @@ def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: b
         for f in [f for k, f in flagged.items() if k not in truth][:5]:
             print(f"  false flag: {f.a.team_id} / {f.b.team_id} ratio {f.copy_ratio_a:.3f}/{f.copy_ratio_b:.3f}")
         print(f"passage level (PAN), PDF vs PDF: {_fmt(pd_pdf)}")
-        print(f"passage level (PAN), with slides: {_fmt(pd_ppt)}")
+        print(f"passage level (PAN), slides vs PDF: {_fmt(pd_ppt)}")
+        print(f"passage level (PAN), slides vs slides: {_fmt(pd_pp)}")
         for k in kinds:
-            print(f"  {k:16s} PDF {_fmt(per_kind[k][0])}")
-            print(f"  {'':16s} PPT {_fmt(per_kind[k][1])}")
+            for name, d in zip(("PDF/PDF", "PPT/PDF", "PPT/PPT"), per_kind[k], strict=True):
+                print(f"  {k if name == 'PDF/PDF' else '':16s} {name} {_fmt(d)}")
     return res
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.model import Evidence, Flag, FlagSide, ReportText
+from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
@@ -24,6 +24,7 @@ from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_ngrams, doc_freq
 from .paraphrase import ParaphraseParams, paraphrase_passages
+from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages
 
 __all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
@@ -197,9 +198,44 @@ def find_flags(
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s))
-    flags = [f for pairs in by_team.values() if (f := _flag(reports, pairs, s, df.groups))]
-    return sorted(flags, key=lambda f: (-f.similarity, f.flag_id))
+            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs)))
+    files_of: dict[int, list[int]] = {}
+    for i, g in enumerate(group_of):
+        files_of.setdefault(g, []).append(i)
+    decided = []
+    for (ga, gb), pairs in by_team.items():
+        if (got := _flag(reports, pairs, s, df.groups)) is None:
+            continue
+        # a flagged pair: every file of one team against every file of the other (slides to pages, slides
+        # to slides), so that each copied passage is shown wherever it is
+        reword_pair = any(p.paraphrased for p in pairs)
+        for ia in files_of[ga]:
+            for ib in files_of[gb]:
+                if (ia, ib) not in seen:
+                    seen.add((ia, ib))
+                    pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        decided.append(_flag(reports, pairs, s, df.groups) or got)
+    return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
+    """Each flag with the CNKI-style ratios of both sides' reports over all flags they are in."""
+    sources: dict[int, list[Source]] = {}
+    for f, best in decided:
+        own = f.kind == "self_prior_year"
+        sides = ((best.a, best.b, f.b, lambda p: (p.a_start, p.a_end)), (best.b, best.a, f.a, lambda p: (p.b_start, p.b_end)))
+        for me, _, other, span in sides:
+            sources.setdefault(me, []).append(
+                Source(other.team_id, other.year, other.team, own, [span(p) for p in best.passages])
+            )
+    done: dict[int, CopyRatios] = {}
+
+    def ratios(i: int) -> CopyRatios:
+        if i not in done:
+            done[i] = report_ratios(prep.side(i), prep.reports[i].file, sources.get(i, []))
+        return done[i]
+
+    return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
 
 
 def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams) -> set[tuple[int, int]]:
@@ -218,7 +254,8 @@ def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams) 
 
 
 def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
-          ) -> Flag | None:
+          ) -> tuple[Flag, _PairResult] | None:
+    """The flag of one pair of teams, and the compared pair of files it rests on, or None."""
     # the reports (PDF) speak for the team; slides only when no PDF pair was compared
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
@@ -250,7 +287,7 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     def side(r: ReportText) -> FlagSide:
         return FlagSide(year=r.year, team_id=r.team_id, file=r.file, team=r.team, company=r.company)
 
-    return Flag(
+    flag = Flag(
         a=side(ra),
         b=side(rb),
         kind="self_prior_year" if same else "cross_team",
@@ -260,3 +297,4 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
         evidence=evidence,
         flag_id=_flag_id(ra, rb),
     )
+    return flag, best
