@@ -49,6 +49,13 @@ CODES: dict[str, str] = {
     "too_many_pages": "页数超过上限",
     "slide_partly_unreadable": "幻灯片部分内容无法读取",
     "unsafe_archive_member": "压缩包中有不安全或超限的文件",
+    # grading (issue 13): the secretariat's workbooks of the expert pool and presentation scores
+    "expert_sheet_invalid": "专家名单无法导入",
+    "expert_row_invalid": "专家名单中的行无法导入",
+    "expert_duplicate": "专家名单中有重复的专家",
+    "expert_unit_unlisted": "专家的推荐单位不在推荐单位名单内",
+    "score_sheet_invalid": "评分表无法导入",
+    "score_row_invalid": "评分表中的行无法导入",
 }
 
 # codes that make a unit or a team incomplete
