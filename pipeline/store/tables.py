@@ -124,3 +124,6 @@ class FlagRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # confirmed, dismissed
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+from pipeline.store import grading_tables  # noqa: E402,F401 - registers the grading tables (issue 13)
