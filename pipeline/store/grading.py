@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +23,7 @@ from grading.outcomes import graded_list
 from grading.presentation_sheet import SECRETARIAT
 from grading.rules import GradingRules, grading_rules
 from grading.scores import check_material, check_presentation
-from pipeline.store import Store, utcnow
+from pipeline.store import Store, review, utcnow
 from pipeline.store.grading_tables import (
     DrawRecord,
     ExpertRecord,
@@ -35,25 +33,17 @@ from pipeline.store.grading_tables import (
     MaterialScoreRecord,
     PresentationScoreRecord,
 )
-from pipeline.store.tables import FlagRecord
+from pipeline.store.review import Actor, ReviewError, _audit, disqualified_teams
 
-Via = Literal["web", "cli"]
 SECRETARIAT_ROLES = frozenset({"secretariat", "admin"})
 
 
-class GradingError(ValueError):
+class GradingError(ReviewError):
     """A change refused for a reason the person can fix (Chinese message)."""
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(review.NotAllowed):
     """The actor may not do this (an expert outside the group, a role without the right)."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str  # for an expert: the expert's key
-    role: str  # secretariat, expert, admin
-    via: Via = "cli"
 
 
 def _require_secretariat(actor: Actor) -> None:
@@ -72,19 +62,11 @@ def _record(
     before: dict | None = None,
     after: dict | None = None,
     reason: str | None = None,
+    related: Iterable[tuple[str, str]] = (),
 ) -> None:
-    """The one place grading writes the audit trail.
-
-    Interim until the review workspace's trail (pipeline/store/review.py, revision 0006) is on main:
-    one JSON line per change, appended to BANZU_HOME/audit/grading.jsonl.
-    """
-    home = s.info["banzu_home"]
-    entry = dict(at=utcnow().isoformat(), actor=actor.name, role=actor.role, via=actor.via, action=action,
-                 year=year, object_type=object_type, object_id=object_id, before=before, after=after, reason=reason)
-    path = home / "audit" / "grading.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+    """The one place grading writes the audit trail: the workspace's append-only trail, same transaction."""
+    _audit(s, actor, action, object_type, object_id, year=year, before=_jsonable(before), after=_jsonable(after),
+           reason=reason, related=related)
 
 
 def _expert(r: ExpertRecord) -> Expert:
@@ -110,7 +92,6 @@ class GradingStore:
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         with self.store._write_lock, self.store.session() as s, s.begin():  # noqa: SLF001 - the store's lock
-            s.info["banzu_home"] = self.store.home
             yield s
 
     def rules(self, year: int) -> GradingRules:
@@ -187,18 +168,10 @@ class GradingStore:
         return len(teams)
 
     def teams(self, year: int) -> list[Team]:
-        """The year's teams; a team in a confirmed cross_team flag of the year is disqualified (第十五条)."""
+        """The year's teams; a team of a confirmed cross_team flag is disqualified (第十五条)."""
+        confirmed = disqualified_teams(self.store, year)
         with self.store.session() as s:
             rows = list(s.scalars(select(GradingTeamRecord).where(GradingTeamRecord.year == year)))
-            confirmed = set()
-            for f in s.scalars(
-                select(FlagRecord).where(
-                    FlagRecord.year == year, FlagRecord.kind == "cross_team", FlagRecord.decision == "confirmed"
-                )
-            ):
-                confirmed.add(f.a_team_id)
-                if f.b_year == year:
-                    confirmed.add(f.b_team_id)
         return sorted(
             (
                 Team(team_id=r.team_id, team=r.team, recommender=r.recommender, company=r.company,

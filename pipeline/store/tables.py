@@ -124,6 +124,4 @@ class FlagRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # confirmed, dismissed
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-from pipeline.store import grading_tables  # noqa: E402,F401 - registers the grading tables (issue 13)
+    decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # revision 0006

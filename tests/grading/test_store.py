@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,22 +10,24 @@ from core.settings import Settings
 from grading.model import Expert, Team
 from pipeline.store import Store
 from pipeline.store.grading import GradingError, GradingStore
+from pipeline.store.review import AuditView, audit_entries
 from tests.grading.conftest import DRAW_DAY
 from tests.grading.walk import SECRETARY, walk_year
 
 
-def _trail(home: Path) -> list[dict]:
-    return [json.loads(line) for line in (home / "audit" / "grading.jsonl").read_text("utf-8").splitlines()]
+def _trail(store: Store) -> list[AuditView]:
+    """The audit trail, oldest first."""
+    return list(reversed(audit_entries(store)))
 
 
 def test_whole_year_on_sqlite(tmp_path: Path, experts: list[Expert], teams: list[Team]) -> None:
     store = Store(Settings(home=tmp_path / "home"))
     walk_year(store, tmp_path, experts, teams, DRAW_DAY)
-    actions = [e["action"] for e in _trail(store.home)]
+    actions = [e.action for e in _trail(store)]
     assert actions.count("grading_draw") == 2 and actions.count("material_score") == 119 * 5
     assert actions[-2:] == ["graded_list_submit", "graded_list_approve"]
-    draw = next(e for e in _trail(store.home) if e["action"] == "grading_draw")
-    assert draw["after"]["seed"] == 20240701 and len(draw["after"]["fingerprint"]) == 64
+    draw = next(e for e in _trail(store) if e.action == "grading_draw")
+    assert draw.after["seed"] == 20240701 and len(draw.after["fingerprint"]) == 64 and draw.role == "secretariat"
 
 
 def test_manual_changes_are_checked_and_recorded(tmp_path: Path, experts: list[Expert], teams: list[Team]) -> None:
@@ -46,9 +47,9 @@ def test_manual_changes_are_checked_and_recorded(tmp_path: Path, experts: list[E
     with pytest.raises(GradingError, match="不能再更换班组名单"):
         gs.import_teams(2024, teams, SECRETARY)
     assert gs.verify_draw(2024)  # the recorded draw is still the draw it was; changes are on top
-    entry = _trail(store.home)[-1]
-    assert entry["action"] == "group_set_leader" and entry["reason"] == "原组长出差"
-    assert entry["before"]["groups"][0]["leader"] == g1.leader
+    entry = _trail(store)[-1]
+    assert entry.action == "group_set_leader" and entry.reason == "原组长出差"
+    assert entry.before["groups"][0]["leader"] == g1.leader
 
 
 def test_pool_edits_and_accounts(tmp_path: Path, experts: list[Expert]) -> None:

@@ -8,17 +8,16 @@ from pathlib import Path
 import pytest
 
 from pipeline.reports.common import problem_title
+from tests.conftest import require_tool
 from tests.reports.conftest import COPIED, HOSTILE
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)"),
-]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    require_tool("Debian's chromium", CHROMIUM.exists, "make test installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -1,7 +1,7 @@
 """grading: expert pool, teams to grade, draws, groups, material and presentation scores, graded lists
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-27 21:05:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0001"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
