@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.codes import Code
 from core.model import Problem
 from core.reference import recommending_units
 from grading.model import Expert
@@ -49,7 +50,7 @@ def experts_from_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]], 
     cols = find_columns(header, COLUMNS)
     result = PoolImport()
 
-    def problem(code: str, row: int, message: str) -> None:
+    def problem(code: Code, row: int, message: str) -> None:
         result.problems.append(Problem(code=code, message=f"第 {row} 行：{message}", file=source))
 
     missing = [label for field, label in (("name", "姓名"), ("unit", "推荐单位")) if field not in cols]
@@ -57,7 +58,7 @@ def experts_from_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]], 
         missing.append("聘任期（或聘任开始、聘任结束）")
     if missing:
         result.problems.append(
-            Problem(code="expert_sheet_invalid", message=f"专家名单缺少列：{'、'.join(missing)}", file=source)
+            Problem(code=Code.EXPERT_SHEET_INVALID, message=f"专家名单缺少列：{'、'.join(missing)}", file=source)
         )
         return result
     seen: dict[str, int] = {}
@@ -69,10 +70,10 @@ def experts_from_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]], 
         name, unit = cell_text(get("name")), cell_text(get("unit"))
         company = cell_text(get("company"))
         if not name:
-            problem("expert_row_invalid", row_no, "缺少专家姓名，未导入")
+            problem(Code.EXPERT_ROW_INVALID, row_no, "缺少专家姓名，未导入")
             continue
         if not unit:
-            problem("expert_row_invalid", row_no, f"专家“{name}”缺少推荐单位，未导入")
+            problem(Code.EXPERT_ROW_INVALID, row_no, f"专家“{name}”缺少推荐单位，未导入")
             continue
         if "period" in cols and get("period") is not None:
             found = dates_in(cell_text(get("period")))
@@ -80,18 +81,18 @@ def experts_from_rows(header: list[str], rows: Iterable[tuple[int, list[Any]]], 
         else:
             start, end = cell_date(get("start")), cell_date(get("end"))
         if start is None or end is None:
-            problem("expert_row_invalid", row_no, f"专家“{name}”的聘任期无法识别（应为起止日期），未导入")
+            problem(Code.EXPERT_ROW_INVALID, row_no, f"专家“{name}”的聘任期无法识别（应为起止日期），未导入")
             continue
         if end < start:
-            problem("expert_row_invalid", row_no, f"专家“{name}”的聘任期结束日期早于开始日期，未导入")
+            problem(Code.EXPERT_ROW_INVALID, row_no, f"专家“{name}”的聘任期结束日期早于开始日期，未导入")
             continue
         key = cell_text(get("key")) or expert_key(name, company, unit)
         if key in seen:
-            problem("expert_duplicate", row_no, f"专家“{name}”（{key}）与第 {seen[key]} 行重复，未导入")
+            problem(Code.EXPERT_DUPLICATE, row_no, f"专家“{name}”（{key}）与第 {seen[key]} 行重复，未导入")
             continue
         seen[key] = row_no
         if not _known_unit(unit):
-            problem("expert_unit_unlisted", row_no, f"专家“{name}”的推荐单位“{unit}”不在推荐单位名单内（已导入）")
+            problem(Code.EXPERT_UNIT_UNLISTED, row_no, f"专家“{name}”的推荐单位“{unit}”不在推荐单位名单内（已导入）")
         status = cell_text(get("status"))
         avoid = [a.strip() for a in cell_text(get("avoid")).replace("；", ";").replace("、", ";").split(";")]
         result.experts.append(
@@ -117,7 +118,7 @@ def read_pool_workbook(path: Path) -> PoolImport:
         header, rows = sheet_rows(path, ("姓名", "专家姓名"))
     except Exception as error:  # noqa: BLE001 - a broken or foreign file is reported, not raised
         message = str(error) if isinstance(error, ValueError) else f"无法读取专家名单：{type(error).__name__}"
-        return PoolImport(problems=[Problem(code="expert_sheet_invalid", message=message, file=path.name)])
+        return PoolImport(problems=[Problem(code=Code.EXPERT_SHEET_INVALID, message=message, file=path.name)])
     return experts_from_rows(header, rows, path.name)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from core.codes import Code
 from core.model import Problem
 from grading.model import PresentationScore
 from grading.rules import GradingRules
@@ -39,11 +40,11 @@ def read_presentation_sheet(
         header, rows = sheet_rows(path, ("班组编号",))
     except Exception as error:  # noqa: BLE001 - a broken file is reported, not raised
         message = str(error) if isinstance(error, ValueError) else f"无法读取发布评分表：{type(error).__name__}"
-        out.problems.append(Problem(code="score_sheet_invalid", message=message, file=path.name))
+        out.problems.append(Problem(code=Code.SCORE_SHEET_INVALID, message=message, file=path.name))
         return out
     cols = find_columns(header, COLUMNS)
     if "score" not in cols:
-        out.problems.append(Problem(code="score_sheet_invalid", message="发布评分表缺少“得分”列", file=path.name))
+        out.problems.append(Problem(code=Code.SCORE_SHEET_INVALID, message="发布评分表缺少“得分”列", file=path.name))
         return out
     seen: set[tuple[str, str]] = set()
     for row_no, row in rows:
@@ -52,7 +53,7 @@ def read_presentation_sheet(
             return cell_text(row[i]) if i is not None and i < len(row) else ""
 
         def problem(message: str, row_no: int = row_no) -> None:
-            out.problems.append(Problem(code="score_row_invalid", message=f"第 {row_no} 行：{message}", file=path.name))
+            out.problems.append(Problem(code=Code.SCORE_ROW_INVALID, message=f"第 {row_no} 行：{message}", file=path.name))
 
         team_id = get("team_id")
         if team_id not in team_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.codes import Code
 from core.model import CompletenessReport, Problem
 from grading.model import Team
 from grading.sheets import cell_text, find_columns, sheet_rows
@@ -34,7 +35,7 @@ def read_teams_workbook(path: Path) -> tuple[list[Team], list[Problem]]:
         header, rows = sheet_rows(path, ("班组编号",))
     except Exception as error:  # noqa: BLE001 - a broken file is reported, not raised
         message = str(error) if isinstance(error, ValueError) else f"无法读取班组名单：{type(error).__name__}"
-        return [], [Problem(code="score_sheet_invalid", message=message, file=path.name)]
+        return [], [Problem(code=Code.SCORE_SHEET_INVALID, message=message, file=path.name)]
     cols = find_columns(header, COLUMNS)
     teams: dict[str, Team] = {}
     problems = []
@@ -45,7 +46,7 @@ def read_teams_workbook(path: Path) -> tuple[list[Team], list[Problem]]:
 
         team_id = get("team_id")
         if not team_id or team_id in teams:
-            problems.append(Problem(code="score_row_invalid", file=path.name,
+            problems.append(Problem(code=Code.SCORE_ROW_INVALID, file=path.name,
                                     message=f"第 {row_no} 行：{'班组编号重复' if team_id else '缺少班组编号'}，未导入"))
             continue
         teams[team_id] = Team(team_id=team_id, team=get("team"), recommender=get("recommender"),
