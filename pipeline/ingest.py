@@ -1,4 +1,5 @@
-"""Ingest, one step that returns a value: discover → archive → unpack team archives → register members.
+"""Ingest, one step that returns a value: discover → archive → unpack team archives → mail receipts →
+register members.
 
 The result is a RegisteredInbox: every file in it has its archived copy (`archive_path`) and the time
 banzu first saw its bytes (`first_seen`); nothing it was built from was changed on the way.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from core.model import Inbox, InboxFile
 from pipeline.inbox import discover, map_files, unpack_team_archives
+from pipeline.mail.receipts import apply_mail_receipts
 from pipeline.store import Store
 
 
@@ -36,6 +38,7 @@ def ingest(root: Path, store: Store, year: int, run_id: int, work_dir: Path) -> 
     found, sources = discover(root)
     first = store.register_files(found.all_files(), sources, year, run_id)
     unpacked, members = unpack_team_archives(with_registered(found, first.files), work_dir)
+    unpacked = apply_mail_receipts(store, unpacked)  # received_at/via/mail of mailed files and their members
     member_files = [f for t in unpacked.teams for f in t.files if f.path in members]
     second = store.register_files(member_files, members, year, run_id)
     return RegisteredInbox(
