@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from core.tokenizer import jieba_tokenizer
@@ -30,17 +29,6 @@ UNEXPECTED_RE = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\xbf\xd7\xf7\u0370-\u03ff\u2000-\u206f\u2100-\u23ff\u2460-\u27bf"
     "\u2e80-\u2fdf\u3000-\u303f\u3200-\u9fff\uf900-\ufaff\ufe30-\ufe6f\uff00-\uffef\U00020000-\U0003ffff]"
 )
-
-
-def _is_bad(ch: str) -> bool:
-    cp = ord(ch)
-    return (
-        0xE000 <= cp <= 0xF8FF
-        or cp >= 0xF0000
-        or cp == 0xFFFD
-        or (cp < 0x20 and ch not in "\t\n\r")
-        or unicodedata.category(ch) in ("Co", "Cn", "Cs")
-    )
 
 
 def is_cjk(ch: str) -> bool:
