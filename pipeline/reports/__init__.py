@@ -14,6 +14,7 @@ from typing import Any
 
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports.common import atomic_write_text, problem_title
+from pipeline.reports.flag_files import Pictures, write_flag_files
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.summary import format_summary_line, summary_counts, summary_markdown
 from pipeline.reports.thumbs import PagePicture, render_problem_pages
@@ -58,9 +59,14 @@ def write_reports(
     except Exception:  # pictures are a help, never a reason to lose the reports
         log.exception("page thumbnails failed")
     written["thumbs"] = out_dir / "thumbs"
+    flag_pictures: Pictures = {}
+    try:  # evidence pictures and one case file per flag, beside flags.html
+        flag_pictures, _ = write_flag_files(completeness, flags, out_dir)
+    except Exception:
+        log.exception("flag evidence pictures or case files failed")
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
         ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures))),
-        ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir))),
+        ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir, flag_pictures))),
         ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics)),
     ]
     if summary is not None:
