@@ -141,10 +141,10 @@ def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]
     return segments(text, spans)
 
 
-def _page_label(file: str, page: int) -> str:
+def _page_label(file: str, page: int, end: int | None) -> str:
     from pipeline.reports.html import page_label
 
-    return page_label(file, page)
+    return page_label(file, page, end)
 
 
 def write_case_file(flag: Flag, out_path: Path, *, year: int | None = None,
@@ -186,11 +186,11 @@ def write_case_file(flag: Flag, out_path: Path, *, year: int | None = None,
         chars = e.chars or sum(b - a for a, b in e.a_spans)
         wr.text([(f"证据 {k + 1}/{n}　相同 {chars} 字", False)], size=10)
         pics = (images or {}).get(k, (None, None))
-        for label, file, page, text, spans, pic in (
-            (w.a_short, a_file, e.a_page, e.a_text, e.a_spans, pics[0]),
-            (w.b_short, b_file, e.b_page, e.b_text, e.b_spans, pics[1]),
+        for label, file, page, end, text, spans, pic in (
+            (w.a_short, a_file, e.a_page, e.a_page_end, e.a_text, e.a_spans, pics[0]),
+            (w.b_short, b_file, e.b_page, e.b_page_end, e.b_text, e.b_spans, pics[1]),
         ):
-            wr.text([(f"{label}　{_page_label(file, page)}（{Path(file).name}）", False)], size=9, color=GREY)
+            wr.text([(f"{label}　{_page_label(file, page, end)}（{Path(file).name}）", False)], size=9, color=GREY)
             wr.text(_segments(text, spans), size=BODY)
             if pic is not None:
                 wr.image(pic)

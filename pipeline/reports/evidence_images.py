@@ -10,11 +10,13 @@ Slides are not rendered (that needs an office suite): their evidence links to th
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 from pathlib import Path
 
 import pymupdf
+from PIL import Image
 
 from core.model import Flag, Line
 from pipeline.reports.common import atomic_write_bytes
@@ -68,34 +70,88 @@ def passage_text(text: str, spans: list[tuple[int, int]]) -> str:
     return text[min(a for a, _ in spans) : max(b for _, b in spans)]
 
 
-def render_region(archive_path: str | Path, page: int, text: str, out_path: Path, *,
+def _tail_rect(boxes: list[tuple[str, pymupdf.Rect]], wanted: str) -> pymupdf.Rect | None:
+    """From the page's first character to the end of `wanted` (its last PROBE characters)."""
+    text, index = _fold("".join(c for c, _ in boxes))
+    want, _ = _fold(wanted)
+    e = text.rfind(want[-PROBE:]) if want else -1
+    if e < 0:
+        return None
+    rect = pymupdf.Rect(boxes[index[0]][1])
+    for k in range(0, e + len(want[-PROBE:])):
+        rect |= boxes[index[k]][1]
+    return rect
+
+
+def _page_clip(doc: pymupdf.Document, page: int, text: str, part: str, lines: list[Line] | None
+               ) -> tuple[pymupdf.Page, pymupdf.Rect] | None:
+    """The page and the clip of it showing `text`'s part on it: "only" (the passage is on this page),
+    "first" (it goes on over the page's end), "last" (it started on an earlier page) or "middle"."""
+    if not 1 <= page <= doc.page_count:
+        return None
+    pg = doc[page - 1]
+    boxes = _chars(pg)
+    if lines and not boxes:
+        boxes = [(ch, pymupdf.Rect(ln.bbox)) for ln in lines for ch in ln.text]
+    if part == "middle":
+        return pg, pg.rect
+    rect = _tail_rect(boxes, text) if part == "last" else _locate(boxes, text)
+    if rect is None:
+        return pg, pg.rect
+    if part == "first":
+        rect = pymupdf.Rect(rect.x0, rect.y0, rect.x1, pg.rect.y1 - MARGIN)
+    if part == "last":
+        rect = pymupdf.Rect(rect.x0, pg.rect.y0 + MARGIN, rect.x1, rect.y1)
+    return pg, pymupdf.Rect(pg.rect.x0, rect.y0 - MARGIN, pg.rect.x1, rect.y1 + MARGIN) & pg.rect
+
+
+def render_region(archive_path: str | Path, page: int, text: str, out_path: Path, *, end: int | None = None,
                   lines: list[Line] | None = None, width: int = WIDTH) -> Path | None:
-    """Render the region of `page` (1-based) of the archived PDF holding `text` into `out_path` (PNG);
-    `lines` (the extractor's line boxes, for scans) are used when the page has no text layer.
-    None when the file or page cannot be rendered."""
+    """Render the region of `page` (1-based; to `end` for a passage over page breaks, the pages' regions
+    stacked) of the archived PDF holding `text` into `out_path` (PNG). `lines` (the extractor's line
+    boxes, for a scanned page without a text layer) locate the passage on `page`. None when the file or
+    page cannot be rendered."""
     try:
         doc = pymupdf.open(archive_path)
     except Exception as exc:
         log.warning("cannot open %s for evidence pictures: %s", archive_path, exc)
         return None
     try:
-        if doc.needs_pass or not 1 <= page <= doc.page_count:
+        if doc.needs_pass:
             return None
-        pg = doc[page - 1]
-        boxes = _chars(pg)
-        if lines and not _locate(boxes, text):
-            boxes = [(ch, pymupdf.Rect(ln.bbox)) for ln in lines for ch in ln.text]
-        rect = _locate(boxes, text)
-        clip = pg.rect if rect is None else pymupdf.Rect(pg.rect.x0, rect.y0 - MARGIN, pg.rect.x1, rect.y1 + MARGIN) & pg.rect
-        zoom = min(width / max(clip.width, 1.0), 3.0)
-        pix = pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-        atomic_write_bytes(out_path, pix.tobytes("png"))
+        last = min(end or page, page + 3, doc.page_count)  # a very long passage: its first pages
+        parts = []
+        for k in range(page, last + 1):
+            part = "only" if last == page else "first" if k == page else "last" if k == last else "middle"
+            got = _page_clip(doc, k, text, part, lines if k == page else None)
+            if got is None:
+                return None
+            pg, clip = got
+            zoom = min(width / max(clip.width, 1.0), 3.0)
+            parts.append(pg.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False))
+        atomic_write_bytes(out_path, _stack(parts))
         return out_path
     except Exception as exc:  # a damaged page: the evidence is shown without its picture
         log.warning("cannot render evidence of %s page %s: %s", archive_path, page, exc)
         return None
     finally:
         doc.close()
+
+
+def _stack(parts: list[pymupdf.Pixmap]) -> bytes:
+    """Pixmaps one below the other, a grey rule between pages, as PNG."""
+    if len(parts) == 1:
+        return parts[0].tobytes("png")
+    images = [Image.frombytes("RGB", (p.width, p.height), p.samples) for p in parts]
+    width = max(im.width for im in images)
+    out = Image.new("RGB", (width, sum(im.height for im in images) + 6 * (len(images) - 1)), (160, 160, 160))
+    y = 0
+    for im in images:
+        out.paste(im, (0, y))
+        y += im.height + 6
+    buf = io.BytesIO()
+    out.save(buf, "PNG")
+    return buf.getvalue()
 
 
 def _is_pdf(path: str | None) -> bool:
@@ -112,20 +168,20 @@ def evidence_images(flag: Flag, archive_of: dict[str, str], out_dir: Path) -> di
     out_dir.mkdir(parents=True, exist_ok=True)
     for k, e in enumerate(flag.evidence):
         pics = []
-        for side, file, page, text, spans in (
-            ("a", e.a_file or flag.a.file, e.a_page, e.a_text, e.a_spans),
-            ("b", e.b_file or flag.b.file, e.b_page, e.b_text, e.b_spans),
+        for side, file, page, end, text, spans in (
+            ("a", e.a_file or flag.a.file, e.a_page, e.a_page_end, e.a_text, e.a_spans),
+            ("b", e.b_file or flag.b.file, e.b_page, e.b_page_end, e.b_text, e.b_spans),
         ):
             own = flag.a if side == "a" else flag.b
             src = archive_of.get(file) or (own.archive_path if file == own.file else None)
-            key = hashlib.sha1(f"{src}|{file}|{page}|{text}|{spans}".encode()).hexdigest()[:10]
+            key = hashlib.sha1(f"{src}|{file}|{page}|{end}|{text}|{spans}".encode()).hexdigest()[:10]
             target = out_dir / f"{flag.flag_id or 'flag'}-{k + 1}-{side}-{key}.png"
             if not (src and _is_pdf(src) or src and _is_pdf(file)):
                 pics.append(None)
             elif target.exists():
                 pics.append(target)
             else:
-                pics.append(render_region(src, page, passage_text(text, spans), target))
+                pics.append(render_region(src, page, passage_text(text, spans), target, end=end))
         out[k] = (pics[0], pics[1])
     return out
 

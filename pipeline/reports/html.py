@@ -256,11 +256,13 @@ def _side_href(side: FlagSide, links: _Links, page: int | None = None, file: str
     return href
 
 
-def page_label(file: str | None, page: int) -> str:
-    """"第 3 页", or "第 3 张幻灯片" for a presentation, as the reader will find it in the original."""
+def page_label(file: str | None, page: int, end: int | None = None) -> str:
+    """"第 3 页" (a passage over a page break: "第 3–4 页"), or "第 3 张幻灯片" for a presentation, as
+    the reader will find it in the original."""
+    pages = f"{page}–{end}" if end and end > page else f"{page}"
     if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
-        return f"第 {page} 张幻灯片"
-    return f"第 {page} 页"
+        return f"第 {pages} 张幻灯片"
+    return f"第 {pages} 页"
 
 
 def _rel(path: Path | None, out_dir: Path) -> str | None:
@@ -296,8 +298,8 @@ def _flag_view(f: Flag, index: int, links: _Links, year: int | None = None,
         pics = (pictures or {}).get(k, (None, None))
         a_file, b_file = e.a_file or f.a.file, e.b_file or f.b.file
         evidence.append({
-            "a_where": page_label(a_file, e.a_page) + (f"（{Path(a_file).name}）" if e.a_file else ""),
-            "b_where": page_label(b_file, e.b_page) + (f"（{Path(b_file).name}）" if e.b_file else ""),
+            "a_where": page_label(a_file, e.a_page, e.a_page_end) + (f"（{Path(a_file).name}）" if e.a_file else ""),
+            "b_where": page_label(b_file, e.b_page, e.b_page_end) + (f"（{Path(b_file).name}）" if e.b_file else ""),
             "a_href": _side_href(f.a, links, e.a_page, a_file),
             "b_href": _side_href(f.b, links, e.b_page, b_file),
             "a_segments": segments(e.a_text, e.a_spans),

@@ -76,9 +76,14 @@ def test_every_passage_has_pictures_of_both_originals_and_a_case_file(run):
     pics = sorted((out / "evidence").glob("*.png"))
     pdf_pairs = [e for e in flag.evidence if (e.a_file or "").endswith(".pdf") and (e.b_file or "").endswith(".pdf")]
     assert len(pics) >= 2 * len(pdf_pairs) > 0
-    for p in pics[:6]:
-        pix = pymupdf.Pixmap(str(p))
-        assert pix.width >= 300 and 20 < pix.height < 842 * 3  # a region of the page, not the whole page
+    full_page = 842 * 900 / 595  # a whole page rendered 900 px wide
+    for k, e in enumerate(flag.evidence, 1):
+        for side, end in (("a", e.a_page_end), ("b", e.b_page_end)):
+            for p in (out / "evidence").glob(f"{flag.flag_id}-{k}-{side}-*.png"):
+                pix = pymupdf.Pixmap(str(p))
+                pages = end - (e.a_page if side == "a" else e.b_page) + 1 if end else 1
+                # the region of the page(s), not whole pages (a passage over a page break: regions stacked)
+                assert pix.width >= 300 and 20 < pix.height < full_page * pages, (p, pages)
     case = out / "casefiles" / f"{flag.flag_id}.pdf"
     doc = pymupdf.open(case)
     text = "".join(page.get_text() for page in doc)
