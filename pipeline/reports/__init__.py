@@ -15,6 +15,7 @@ from typing import Any
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport, TeamReview
 from core.reference import YearRules, year_rules
 from pipeline.reports.common import atomic_write_text, count_run, headline, problem_title
+from pipeline.reports.flag_files import Pictures, write_flag_files
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.portable import portable_name, write_portable
 from pipeline.reports.review_state import apply_review_state
@@ -76,10 +77,15 @@ def write_reports(
     except Exception:  # pictures are a help, never a reason to lose the reports
         log.exception("page thumbnails failed")
     written["thumbs"] = out_dir / "thumbs"
+    flag_pictures: Pictures = {}
+    try:  # evidence pictures and one case file per flag, beside flags.html
+        flag_pictures, _ = write_flag_files(completeness, flags, out_dir)
+    except Exception:
+        log.exception("flag evidence pictures or case files failed")
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
         ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures,
                                                                       rules, portable_zip=portable_zip))),
-        ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir))),
+        ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir, flag_pictures))),
         ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics, rules)),
     ]
     if summary is not None:
