@@ -11,6 +11,7 @@ from grading.model import Expert, Team
 from pipeline.store import Store
 from pipeline.store.grading import GradingError, GradingStore
 from pipeline.store.review import AuditView, audit_entries
+from tests.conftest import PostgresCluster
 from tests.grading.conftest import DRAW_DAY
 from tests.grading.walk import SECRETARY, walk_year
 
@@ -63,3 +64,15 @@ def test_pool_edits_and_accounts(tmp_path: Path, experts: list[Expert]) -> None:
     assert not next(e for e in gs.experts() if e.key == experts[6].key).registered
     with pytest.raises(GradingError, match="不能修改的字段"):
         gs.update_expert(experts[6].key, SECRETARY, "x", grade="A")
+
+
+def test_whole_year_on_postgresql(
+    tmp_path: Path, postgres_cluster: PostgresCluster, experts: list[Expert], teams: list[Team]
+) -> None:
+    # a throw-away database: commits need not wait for the disk (hundreds of score sheets, one commit each)
+    url = postgres_cluster.new_database("banzu_grading") + "&options=-c%20synchronous_commit%3Doff"
+    store = Store(Settings(home=tmp_path / "home", database_url=url))
+    Store(Settings(home=tmp_path / "home", database_url=url))  # migrations are idempotent
+    gs = walk_year(store, tmp_path, experts, teams, DRAW_DAY)
+    assert gs.approved_list(2024).graded_count == 116
+    assert [e.action for e in _trail(store)][-1] == "graded_list_approve"
