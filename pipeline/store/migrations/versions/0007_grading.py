@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0004"  # chained after the mail intake at merge
 branch_labels = None
 depends_on = None
 
