@@ -103,9 +103,9 @@ def write_teams_workbook(path: Path, teams: list[Team]) -> Path:
     """The teams that passed 初选, one per row (the columns of the 初选合格名单)."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["班组编号", "班组名称", "推荐单位", "所在单位"])
+    ws.append(["班组编号", "班组名称", "推荐单位", "所在单位", "取消资格"])
     for t in teams:
-        ws.append([t.team_id, t.team, t.recommender, t.company])
+        ws.append([t.team_id, t.team, t.recommender, t.company, "是" if t.disqualified else ""])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
