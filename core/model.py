@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.codes import Code
+
 PageSource = Literal["text_layer", "ocr", "mixed"]
 BBox = tuple[float, float, float, float]
 
@@ -74,7 +76,7 @@ class Document(BaseModel):
 
     @property
     def readable(self) -> bool:
-        return not any(p.code == "unreadable_file" for p in self.problems)
+        return not any(p.code == Code.UNREADABLE_FILE for p in self.problems)
 
     @property
     def text(self) -> str:

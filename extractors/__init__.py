@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.codes import Code
 from core.model import Document, Problem
 
 from . import problems as msg
@@ -40,7 +41,7 @@ def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Docum
     if fmt in ("ppt", "doc", "docx", "xls", "xlsx"):
         from .legacy import extract_office
 
-        return extract_office(fmt, path, name, options)
+        return extract_office(fmt, path, name, options, _dispatch)
     if fmt == "zip":
         return Document(path=name, format="zip", problems=[msg.unreadable(msg.ZIP_AS_DOCUMENT, name)])
     ext = path.suffix or Path(name).suffix or "无"
@@ -69,6 +70,6 @@ def extract(path: str | Path, *, name: str | None = None, options: ExtractOption
         doc.problems = [msg.unreadable(msg.EXT_MISMATCH.format(ext=ext, fmt="未知格式"), name)]
     elif ext and fmt not in ("empty", "unknown") and not extension_matches(name, fmt) and doc.readable:
         text = msg.EXT_MISMATCH.format(ext=ext, fmt=FORMAT_NAMES.get(fmt, fmt))
-        doc.problems.append(Problem(code="extension_mismatch", message=text, file=name))
+        doc.problems.append(Problem(code=Code.EXTENSION_MISMATCH, message=text, file=name))
     doc.extractor_version = EXTRACTOR_VERSION
     return doc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from core.model import Document
@@ -38,8 +39,14 @@ def convert(path: Path, fmt: str, out_dir: Path, timeout: float) -> Path:
     return result
 
 
-def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
-    """Read .ppt/.doc/.docx/.xls/.xlsx through a LibreOffice conversion, else explain what to resubmit."""
+Reader = Callable[[str, Path, str, ExtractOptions], Document]
+
+
+def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions, read: Reader) -> Document:
+    """Read .ppt/.doc/.docx/.xls/.xlsx through a LibreOffice conversion, else explain what to resubmit.
+
+    `read(fmt, path, name, options)` reads the converted file like any submitted one (the dispatcher).
+    """
     _, target_label = TARGETS[fmt]
     label = LABELS[fmt]
     if soffice_path() is None:
@@ -53,9 +60,7 @@ def extract_office(fmt: str, path: Path, name: str, options: ExtractOptions) -> 
         except Exception as exc:  # noqa: BLE001
             why = str(exc) or type(exc).__name__
         else:
-            from . import _dispatch  # the converted file is read like any submitted one
-
-            doc = _dispatch(TARGETS[fmt][0], converted, name, options)
+            doc = read(TARGETS[fmt][0], converted, name, options)
             doc.format = fmt
             doc.metadata["converted_with"] = "libreoffice"
             return doc

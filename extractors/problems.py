@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.codes import Code
 from core.model import Problem
 
 NOT_FOUND = "文件不存在或无法读取（可能已被移走或没有读取权限）。"
@@ -22,4 +23,4 @@ SLIDE_FAILED = "第 {page} 张幻灯片读取出错（{why}），部分内容可
 
 
 def unreadable(message: str, file: str | None = None) -> Problem:
-    return Problem(code="unreadable_file", message=message, file=file)
+    return Problem(code=Code.UNREADABLE_FILE, message=message, file=file)

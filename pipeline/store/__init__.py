@@ -254,12 +254,11 @@ class Store:
                 q = q.where(FlagRecord.active.is_(True))
             return list(s.scalars(q.order_by(FlagRecord.similarity.desc())))
 
-    def decide_flag(self, year: int, flag_id: str, decision: str, note: str | None = None) -> bool:
-        with self._write_lock, self.session() as s, s.begin():
-            row = s.scalar(select(FlagRecord).where(FlagRecord.year == year, FlagRecord.flag_id == flag_id))
-            if row is None:
-                return False
-            row.decision = decision
-            row.decision_note = note
-            row.decided_at = utcnow()
-            return True
+    def decide_flag(
+        self, year: int, flag_id: str, decision: str, note: str | None = None, by: str | None = None
+    ) -> bool:
+        """A discipline officer's decision from the command line; the same trail as the web's."""
+        from pipeline.store import review
+
+        actor = review.Actor(by or "命令行", "discipline", "cli")
+        return review.decide_flag(self, year, flag_id, decision, note, actor) is not None

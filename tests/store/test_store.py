@@ -75,4 +75,4 @@ def test_flag_ids_keep_decisions_across_runs(tmp_path: Path) -> None:
     store.save_flags(2024, [])
     assert store.flag_records(2024) == []
     assert store.flag_records(2024, active_only=False)[0].decision == "confirmed"
-    assert not store.decide_flag(2024, "nope", "dismissed")
+    assert not store.decide_flag(2024, "nope", "dismissed", "无此标记")
