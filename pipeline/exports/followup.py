@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -31,6 +31,7 @@ from pipeline.exports.sheets import text_width, workbook_bytes
 from pipeline.exports.shortlist import activity_name
 from pipeline.reports.common import atomic_write_bytes, problem_title
 from pipeline.reports.names import NameAllocator
+from pipeline.store.review import finding_key
 
 # Findings the unit cannot act on: the system's own reading troubles, bytes sent twice (ignored
 # anyway), files nobody owns, and lateness (a fact, not something to resubmit).
@@ -45,11 +46,18 @@ MERGE_HEADERS = ["序号", "推荐单位", "联系人", "手机", "邮箱", "归
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem as the review workspace sees it: level (unit/team/file), whom it concerns, the problem."""
+    """One problem as the review workspace keys it: the unit or team it is shown under, and the problem
+    (a file's problem belongs to the unit or team the file came from)."""
 
-    level: str
-    subject: str  # unit name, team id or inbox path
+    object_type: str  # "unit" or "team"
+    object_id: str  # unit name or team id
     problem: Problem
+
+
+def dismissed_in(dismissals: Mapping[tuple[str, str], Collection[str]]) -> Callable[[Finding], bool]:
+    """The predicate for `followup_notices` from the workspace's dismissals in force
+    ((object type, object id) -> finding keys, as `pipeline.store.review.dismissed_findings` gives)."""
+    return lambda f: finding_key(f.problem) in dismissals.get((f.object_type, f.object_id), ())
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,9 @@ def followup_notices(
     kept = _listed_contacts()
     file_problems = {f.path: f.problems for f in completeness.files if f.problems}
 
-    def open_items(level: str, subject: str, who: str, problems: list[Problem], default_file: str | None):
+    def open_items(object_type: str, object_id: str, who: str, problems: list[Problem], default_file: str | None):
         for p in problems:
-            if p.code in NOT_FOR_SENDER or is_dismissed(Finding(level, subject, p)):
+            if p.code in NOT_FOR_SENDER or is_dismissed(Finding(object_type, object_id, p)):
                 continue
             yield NoticeItem(who, problem_title(p.code), p.message, _where(p, default_file))
 
@@ -167,7 +175,7 @@ def followup_notices(
         for x in same:
             unit_items += open_items("unit", x.unit, "本单位", x.problems, x.source_file)
             if x.source_file:
-                unit_items += open_items("file", x.source_file, "本单位", file_problems.get(x.source_file, []),
+                unit_items += open_items("unit", x.unit, "本单位", file_problems.get(x.source_file, []),
                                          x.source_file)
         team_items: list[NoticeItem] = []
         teams: list[str] = []
@@ -177,7 +185,7 @@ def followup_notices(
             who = f"{t.team or t.team_id}（{t.team_id}）"
             items = list(open_items("team", t.team_id, who, t.problems, None))
             for path in _team_files(t, list(file_problems)):
-                items += open_items("file", path, who, file_problems[path], path)
+                items += open_items("team", t.team_id, who, file_problems[path], path)
             if items:
                 teams.append(who)
                 team_items += items
