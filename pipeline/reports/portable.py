@@ -91,13 +91,13 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
             f = by_path.get(path or "")
             if f is not None:
                 place(t.team_id, TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem), f.archive_path, f.path, f.format)
-    for t in completeness.teams:  # the rest of a team's package: its own names, in the team's folder
-        prefix = (t.source or "").rstrip("/") + "/"
-        for f in completeness.files:
-            if f.archive_path and t.source and f.path == t.source:  # the zip the package came in
-                place(t.team_id, "申报压缩包", f.archive_path, f.path, f.format)
-            elif f.archive_path and t.source and f.path.startswith(prefix):
-                place(t.team_id, PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
+    team_of_source = {t.source.rstrip("/"): t.team_id for t in completeness.teams if t.source}
+    for f in completeness.files:  # the rest of a team's package: its own names, in the team's folder
+        path = PurePosixPath(f.path)
+        if f.path in team_of_source:  # the zip the package came in
+            place(team_of_source[f.path], "申报压缩包", f.archive_path, f.path, f.format)
+        elif owner := next((team_of_source[str(p)] for p in path.parents if str(p) in team_of_source), None):
+            place(owner, path.stem, f.archive_path, f.path, f.format)
     for flag in flags.flags:
         for side in (flag.a, flag.b):
             if side.file not in by_path and side.archive_path:
@@ -139,15 +139,20 @@ def _copy_originals(folder: Path, plan: dict[str, str]) -> int:
 def _relocated(
     completeness: CompletenessReport, flags: FlagsReport, where: Callable[[str], str | None]
 ) -> tuple[CompletenessReport, FlagsReport]:
-    """Copies whose archive paths point where `where` says (None: the original is not in the folder)."""
-    c = completeness.model_copy(deep=True)
-    for f in c.files:
-        f.archive_path = where(f.archive_path) if f.archive_path else None
-    fl = flags.model_copy(deep=True)
-    for flag in fl.flags:
-        for side in (flag.a, flag.b):
-            side.archive_path = where(side.archive_path) if side.archive_path else None
-    return c, fl
+    """Copies whose archive paths point where `where` says (None: the original is not in the folder).
+
+    Shallow copies: only the file entries and flag sides change; evidence and findings are shared."""
+
+    def moved(path: str | None) -> str | None:
+        return where(path) if path else None
+
+    files = [f.model_copy(update={"archive_path": moved(f.archive_path)}) for f in completeness.files]
+    sides = [
+        f.model_copy(update={"a": f.a.model_copy(update={"archive_path": moved(f.a.archive_path)}),
+                             "b": f.b.model_copy(update={"archive_path": moved(f.b.archive_path)})})
+        for f in flags.flags
+    ]
+    return completeness.model_copy(update={"files": files}), flags.model_copy(update={"flags": sides})
 
 
 def broken_links(folder: Path) -> tuple[list[str], int]:
@@ -207,8 +212,9 @@ def write_portable(
 ) -> PortableReports:
     """Write the travelling folder and zip beside the run's reports in `out_dir`.
 
-    `write` writes the reports into a folder (the same function as the run's own reports, without
-    recursing); the page pictures already rendered for the run are reused, not rendered again.
+    `write` writes the pages, the workbook and the pictures into a folder (the run's own writer);
+    the page pictures already rendered for the run are reused, not rendered again. The JSON is
+    written here, naming originals relative to the folder.
     """
     name = portable_name(completeness.year)
     folder = Path(out_dir) / name
@@ -225,11 +231,12 @@ def write_portable(
     inside, inside_flags = _relocated(
         completeness, flags, lambda p: str(folder / present[p]) if p in present else None
     )
-    write(folder, inside, inside_flags, statistics)
+    write(folder, inside, inside_flags, statistics)  # the pages, the workbook, the pictures
     # the JSON inside names originals relative to the folder, not where it was first written
     rel_c, rel_f = _relocated(completeness, flags, lambda p: present.get(p))
     atomic_write_text(folder / "completeness.json", _json(rel_c.contract()))
     atomic_write_text(folder / "flags.json", _json(rel_f.contract()))
+    atomic_write_text(folder / "statistics.json", _json(statistics.model_dump(mode="json")))
     zipped = _zip(folder, Path(out_dir) / f"{name}.zip")
     return PortableReports(folder=folder, zip=zipped, originals=count)
 
