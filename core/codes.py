@@ -19,6 +19,7 @@ class Scope(StrEnum):
     UNIT = "unit"
     TEAM = "team"
     FILE = "file"
+    MAIL = "mail"  # a mail of the activity's mailbox (mail.json), naming its sender
 
 
 BLOCKS = True
@@ -89,6 +90,10 @@ class Code(StrEnum):
     TOO_MANY_PAGES = "too_many_pages", "页数超过上限", WARNS, "file"
     SLIDE_PARTLY_UNREADABLE = "slide_partly_unreadable", "幻灯片部分内容无法读取", WARNS, "file"
     UNSAFE_ARCHIVE_MEMBER = "unsafe_archive_member", "压缩包中有不安全或超限的文件", WARNS, "file"
+    # what the mail intake found in the activity's mailbox, for the secretariat
+    MAIL_WITHOUT_ATTACHMENT = "mail_without_attachment", "来信没有附件", WARNS, "mail"
+    MAIL_DOWNLOAD_LINK = "mail_download_link", "来信以下载链接代替附件", WARNS, "mail"
+    MAIL_NON_DOCUMENT_ATTACHMENT = "mail_non_document_attachment", "来信附件不是申报材料", WARNS, "mail"
 
 
 # views kept for callers that want plain data

@@ -31,12 +31,12 @@ from pipeline.reports.common import (
 
 UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
                 "推荐班组数", "问题数", "问题", "原件"]
-TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题"]
+TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题",
+                "初选结论", "初选意见", "取消资格（第十五条）"]
+REVIEW_NAMES = {"passed": "通过", "failed": "不通过"}
 PROBLEM_HEADERS = ["级别", "对象", "问题", "说明", "文件", "页码"]
 FILE_HEADERS = ["文件", "状态", "格式", "页数", "问题", "SHA-256"]
 STAT_HEADERS = ["统计项", "计量单位", "合计", "未填写的单位"]
-REVIEW_HEADERS = ["初选结论", "初选意见", "取消资格（第十五条）"]  # after the team's own columns
-REVIEW_NAMES = {"passed": "通过", "failed": "不通过"}
 
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="17324D")
@@ -171,7 +171,7 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
          REVIEW_NAMES.get(t.review.decision or "", "待初选"), t.review.reason, _yes(t.disqualified)]
         for t in completeness.teams
     ]
-    ws = _sheet(wb, "班组", [*TEAM_HEADERS, *REVIEW_HEADERS], team_rows, wrap={"问题"}, freeze="C2")
+    ws = _sheet(wb, "班组", TEAM_HEADERS, team_rows, wrap={"问题"}, freeze="C2")
     for key in TEAM_FILE_NAMES:
         column = TEAM_HEADERS.index(TEAM_FILE_NAMES[key]) + 1
         _link(ws, column, [href_to(archive.get(t.files.get(key) or ""), out_dir) for t in completeness.teams])

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
+from pipeline.store import mail_tables, review_tables  # noqa: F401  (register the mail intake's and the workspace's tables on Base)
 from pipeline.store.archive import copy_into_archive
 from pipeline.store.tables import (
     Extraction,
@@ -253,12 +254,3 @@ class Store:
             if active_only:
                 q = q.where(FlagRecord.active.is_(True))
             return list(s.scalars(q.order_by(FlagRecord.similarity.desc())))
-
-    def decide_flag(
-        self, year: int, flag_id: str, decision: str, note: str | None = None, by: str | None = None
-    ) -> bool:
-        """A discipline officer's decision from the command line; the same trail as the web's."""
-        from pipeline.store import review
-
-        actor = review.Actor(by or "命令行", "discipline", "cli")
-        return review.decide_flag(self, year, flag_id, decision, note, actor) is not None

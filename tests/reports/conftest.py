@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from core.model import (
 )
 from core.reference import year_rules
 from pipeline.reports import write_reports
-from tests.conftest import REALDATA, require_tool
+from tests.conftest import REALDATA
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = '<img src="http://evil.example/x.png" onerror="alert(1)">'
@@ -286,22 +285,3 @@ def screenshot_dir() -> Path:
     path = REPO / "test-output" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for every browser test of the reports (Playwright's sync API allows one)."""
-    require_tool("Debian's chromium", CHROMIUM.exists, "make test installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield b
-        b.close()

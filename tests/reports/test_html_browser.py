@@ -10,7 +10,6 @@ import pytest
 from pipeline.reports.common import problem_title
 from tests.reports.conftest import COPIED, HOSTILE
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser]
 
 
