@@ -24,12 +24,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.model import CompletenessReport, Problem, TeamResult, UnitResult
+from core.model import CompletenessReport, Problem, UnitResult
 from core.reference import DATA_DIR
 from pipeline.exports.cells import put
 from pipeline.exports.sheets import text_width, workbook_bytes
 from pipeline.exports.shortlist import activity_name
-from pipeline.reports.common import atomic_write_bytes, problem_title
+from pipeline.reports.common import atomic_write_bytes, file_owners, problem_title
 from pipeline.reports.names import NameAllocator
 from pipeline.store.review import finding_key
 
@@ -136,12 +136,6 @@ def _where(p: Problem, default_file: str | None) -> str:
     return "".join(parts)
 
 
-def _team_files(team: TeamResult, paths: list[str]) -> list[str]:
-    prefix = (team.source or "").rstrip("/") + "/"
-    own = {v for v in team.files.values() if v}
-    return [p for p in paths if p in own or (team.source and (p == team.source or p.startswith(prefix)))]
-
-
 def followup_notices(
     completeness: CompletenessReport,
     resubmit_by: date,
@@ -156,13 +150,21 @@ def followup_notices(
     """
     is_dismissed = dismissed or (lambda _f: False)
     kept = _listed_contacts()
-    file_problems = {f.path: f.problems for f in completeness.files if f.problems}
+    file_problems: dict[tuple[str, str], list[tuple[str, Problem]]] = {}  # owner -> (path, problem)
+    owners = file_owners(completeness)
+    for f in completeness.files:
+        if f.path in owners:
+            file_problems.setdefault(owners[f.path], []).extend((f.path, p) for p in f.problems)
 
-    def open_items(object_type: str, object_id: str, who: str, problems: list[Problem], default_file: str | None):
-        for p in problems:
-            if p.code in NOT_FOR_SENDER or is_dismissed(Finding(object_type, object_id, p)):
-                continue
-            yield NoticeItem(who, problem_title(p.code), p.message, _where(p, default_file))
+    def open_items(object_type: str, object_id: str, who: str, default_file: str | None,
+                   problems: list[Problem]) -> list[NoticeItem]:
+        """The object's own problems, then those of its files; without what it cannot act on or was dismissed."""
+        found = [(default_file, p) for p in problems] + file_problems.get((object_type, object_id), [])
+        return [
+            NoticeItem(who, problem_title(p.code), p.message, _where(p, file))
+            for file, p in found
+            if p.code not in NOT_FOR_SENDER and not is_dismissed(Finding(object_type, object_id, p))
+        ]
 
     notices: list[FollowUpNotice] = []
     seen_units: set[str] = set()
@@ -171,21 +173,14 @@ def followup_notices(
             continue
         seen_units.add(u.unit)
         same = [x for x in completeness.units if x.unit == u.unit]
-        unit_items: list[NoticeItem] = []
-        for x in same:
-            unit_items += open_items("unit", x.unit, "本单位", x.problems, x.source_file)
-            if x.source_file:
-                unit_items += open_items("unit", x.unit, "本单位", file_problems.get(x.source_file, []),
-                                         x.source_file)
+        unit_items = open_items("unit", u.unit, "本单位", u.source_file, [p for x in same for p in x.problems])
         team_items: list[NoticeItem] = []
         teams: list[str] = []
         for t in completeness.teams:
             if t.recommender != u.unit:
                 continue
             who = f"{t.team or t.team_id}（{t.team_id}）"
-            items = list(open_items("team", t.team_id, who, t.problems, None))
-            for path in _team_files(t, list(file_problems)):
-                items += open_items("team", t.team_id, who, file_problems[path], path)
+            items = open_items("team", t.team_id, who, None, t.problems)
             if items:
                 teams.append(who)
                 team_items += items

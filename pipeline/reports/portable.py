@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from core.model import CompletenessReport, FileResult, FlagsReport, StatisticsReport
-from pipeline.reports.common import atomic_write_text
+from pipeline.reports.common import atomic_write_text, file_owners
 from pipeline.reports.names import NameAllocator, safe_component
 
 log = logging.getLogger(__name__)
@@ -91,13 +91,13 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
             f = by_path.get(path or "")
             if f is not None:
                 place(t.team_id, TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem), f.archive_path, f.path, f.format)
-    team_of_source = {t.source.rstrip("/"): t.team_id for t in completeness.teams if t.source}
+    sources = {t.source.rstrip("/") for t in completeness.teams if t.source}
+    owners = file_owners(completeness)
     for f in completeness.files:  # the rest of a team's package: its own names, in the team's folder
-        path = PurePosixPath(f.path)
-        if f.path in team_of_source:  # the zip the package came in
-            place(team_of_source[f.path], "申报压缩包", f.archive_path, f.path, f.format)
-        elif owner := next((team_of_source[str(p)] for p in path.parents if str(p) in team_of_source), None):
-            place(owner, path.stem, f.archive_path, f.path, f.format)
+        kind, owner = owners.get(f.path, ("", ""))
+        if kind == "team":
+            stem = "申报压缩包" if f.path in sources else PurePosixPath(f.path).stem
+            place(owner, stem, f.archive_path, f.path, f.format)
     for flag in flags.flags:
         for side in (flag.a, flag.b):
             if side.file not in by_path and side.archive_path:
