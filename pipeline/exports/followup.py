@@ -19,7 +19,7 @@ from typing import Any
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -40,6 +40,7 @@ NOT_FOR_SENDER = frozenset({
     "late_submission",
 })
 CONTACT_ITEMS = {"contact": "联系人", "phone": "手机", "email": "邮箱", "department": "质量信得过班组工作归口部门及负责人"}
+COLUMN_CM = (1.4, 3.6, 3.4, 7.6)  # 序号, 涉及对象, 问题, 说明 on A4 with Word's default margins
 MERGE_HEADERS = ["序号", "推荐单位", "联系人", "手机", "邮箱", "归口部门及负责人", "补交截止日期", "本单位问题数",
                  "班组问题数", "涉及班组", "问题清单"]
 
@@ -245,6 +246,12 @@ def notice_docx(notice: FollowUpNotice, *, sender: str = "中国施工企业管�
             cells = table.add_row().cells
             cells[0].text, cells[1].text, cells[2].text = str(i), item.who, item.title
             cells[3].text = item.message + (f"（{item.where}）" if item.where else "")
+        table.autofit = False
+        for column, width in zip(table.columns, COLUMN_CM, strict=True):  # the grid (LibreOffice, WPS)
+            column.width = Cm(width)
+        for row in table.rows:  # the explanation gets the room; Word reads widths per cell
+            for cell, width in zip(row.cells, COLUMN_CM, strict=True):
+                cell.width = Cm(width)
     doc.add_paragraph()
     for line in (sender, cn_date(today or date.today())):
         p = doc.add_paragraph(line)
