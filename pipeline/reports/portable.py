@@ -68,16 +68,16 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
     own file name under 其他文件. The same bytes linked twice are copied once.
     """
     by_path: dict[str, FileResult] = {f.path: f for f in completeness.files if f.archive_path}
-    folders: dict[str, NameAllocator] = {}
+    folders: dict[tuple[str, str], NameAllocator] = {}
     folder_names = NameAllocator()
-    folder_of: dict[str, str] = {}  # owner label -> allocated folder name
+    folder_of: dict[tuple[str, str], str] = {}  # (kind, owner) -> allocated folder name
     plan: dict[str, str] = {}
 
-    def place(owner: str, stem: str, archive: str | None, source_name: str, fmt: str | None) -> None:
+    def place(owner: tuple[str, str], stem: str, archive: str | None, source_name: str, fmt: str | None) -> None:
         if not archive or archive in plan:
             return
         if owner not in folder_of:
-            folder_of[owner] = folder_names.claim(owner)
+            folder_of[owner] = folder_names.claim(owner[1])
             folders[owner] = NameAllocator()
         name = folders[owner].claim(stem, _suffix(source_name, fmt))
         plan[archive] = f"{ORIGINALS}/{folder_of[owner]}/{name}"
@@ -85,25 +85,26 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
     for u in completeness.units:
         f = by_path.get(u.source_file or "")
         if f is not None:
-            place(u.unit, UNIT_DOCUMENT, f.archive_path, f.path, f.format)
+            place(("unit", u.unit), UNIT_DOCUMENT, f.archive_path, f.path, f.format)
     for t in completeness.teams:
         for key, path in t.files.items():
             f = by_path.get(path or "")
             if f is not None:
-                place(t.team_id, TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem), f.archive_path, f.path, f.format)
+                stem = TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem)
+                place(("team", t.team_id), stem, f.archive_path, f.path, f.format)
     sources = {t.source.rstrip("/") for t in completeness.teams if t.source}
     owners = file_owners(completeness)
     for f in completeness.files:  # the rest of a team's package: its own names, in the team's folder
-        kind, owner = owners.get(f.path, ("", ""))
-        if kind == "team":
+        owner = owners.get(f.path)
+        if owner is not None and owner[0] == "team":
             stem = "申报压缩包" if f.path in sources else PurePosixPath(f.path).stem
             place(owner, stem, f.archive_path, f.path, f.format)
     for flag in flags.flags:
         for side in (flag.a, flag.b):
             if side.file not in by_path and side.archive_path:
-                place(f"{side.year}年-{side.team_id}", "成果报告", side.archive_path, side.file, None)
+                place(("earlier", f"{side.year}年-{side.team_id}"), "成果报告", side.archive_path, side.file, None)
     for f in completeness.files:
-        place(OTHER_FILES, PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
+        place(("other", OTHER_FILES), PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
     return plan
 
 
