@@ -77,6 +77,7 @@ def test_reports_show_review_and_disqualification_everywhere(run_dir, completene
     section = section[: section.index("</section>")]
     assert "取消资格（第十五条）" in section and "初选通过" in section
     assert "初选不通过" in html and "未获任何单位推荐" in html
+    assert "reviewer2　·　2024-06-05 17:30" in html  # who, and when in Beijing time
     ws = load_workbook(io.BytesIO(written["completeness.xlsx"].read_bytes()))["班组"]
     header = [c.value for c in ws[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
