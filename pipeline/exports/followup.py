@@ -50,15 +50,15 @@ class Finding:
     """One problem as the review workspace keys it: the unit or team it is shown under, and the problem
     (a file's problem belongs to the unit or team the file came from)."""
 
-    object_type: str  # "unit" or "team"
-    object_id: str  # unit name or team id
+    level: str  # "unit" or "team": the workspace's object type
+    subject: str  # unit name or team id: the workspace's object id
     problem: Problem
 
 
 def dismissed_in(dismissals: Mapping[tuple[str, str], Collection[str]]) -> Callable[[Finding], bool]:
     """The predicate for `followup_notices` from the workspace's dismissals in force
     ((object type, object id) -> finding keys, as `pipeline.store.review.dismissed_findings` gives)."""
-    return lambda f: finding_key(f.problem) in dismissals.get((f.object_type, f.object_id), ())
+    return lambda f: finding_key(f.problem) in dismissals.get((f.level, f.subject), ())
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_shortlist_lists_passed_teams_not_disqualified_with_title_and_text_cells
 
 def test_followup_notices_per_unit_with_contact_open_findings_and_date(completeness):
     def dismiss(f: Finding) -> bool:  # as the workspace records it: per team, one finding
-        return (f.object_type, f.object_id, f.problem.code) == ("team", "A0201-测量班组", "registration_form_incomplete")
+        return (f.level, f.subject, f.problem.code) == ("team", "A0201-测量班组", "registration_form_incomplete")
 
     notices = followup_notices(completeness, date(2024, 6, 15), dismissed=dismiss)
     by_unit = {n.unit: n for n in notices}
