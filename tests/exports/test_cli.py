@@ -52,3 +52,18 @@ def test_export_commands_read_the_run_reports(tmp_path: Path, completeness, flag
     assert r.exit_code == 2 and "日期格式" in r.output
     r = runner.invoke(app, ["export", "shortlist", "--year", "2024", "--reports", str(tmp_path / "nothing")])
     assert r.exit_code == 2 and "banzu intake" in r.output
+
+
+def test_load_results_reads_back_what_a_run_wrote_mail_origin_included(tmp_path: Path, completeness, flags,
+                                                                        statistics):
+    from core.model import MailOrigin
+    from pipeline.exports.load import load_results
+
+    mailed = completeness.model_copy(deep=True)
+    mailed.files[0].received_via = "mail"
+    mailed.files[0].mail = MailOrigin(sender="js@example.com", subject="推荐材料", message_id="<1@x>")
+    write_reports(tmp_path, mailed, flags, statistics, portable=False)
+    loaded, stats = load_results(tmp_path)
+    assert loaded.files[0].mail == mailed.files[0].mail
+    assert [t.team_id for t in loaded.teams] == [t.team_id for t in completeness.teams]
+    assert stats.totals == statistics.totals
