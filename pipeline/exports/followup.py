@@ -118,16 +118,20 @@ def _listed_contacts() -> dict[str, Contact]:
     }
 
 
-def unit_contact(unit: UnitResult, kept: Contact | None = None) -> Contact:
-    """This year's statistics table (联系人/手机/邮箱) first; what data/ keeps fills the blanks."""
-    table = unit.documents.get("statistics_table")
-    fields = (table.fields if table else None) or {}
+def unit_contact(files: list[UnitResult], kept: Contact | None = None) -> Contact:
+    """This year's statistics table (联系人/手机/邮箱; of any file the unit sent) first; what data/ keeps
+    fills the blanks."""
+    tables = [u.documents["statistics_table"].fields or {} for u in files if "statistics_table" in u.documents]
+
+    def first(item: str) -> str | None:
+        return next((v for fields in tables if (v := _text(fields.get(CONTACT_ITEMS[item])))), None)
+
     kept = kept or Contact()
     return Contact(
-        name=_text(fields.get(CONTACT_ITEMS["contact"])) or kept.name,
-        phone=_text(fields.get(CONTACT_ITEMS["phone"])) or kept.phone,
-        email=_text(fields.get(CONTACT_ITEMS["email"])) or kept.email,
-        department=_text(fields.get(CONTACT_ITEMS["department"])) or kept.department,
+        name=first("contact") or kept.name,
+        phone=first("phone") or kept.phone,
+        email=first("email") or kept.email,
+        department=first("department") or kept.department,
     )
 
 
@@ -188,7 +192,7 @@ def followup_notices(
         if not (unit_items or team_items or include_without_findings):
             continue
         notices.append(FollowUpNotice(
-            year=completeness.year, unit=u.unit, listed=u.listed, contact=unit_contact(u, kept.get(u.unit)),
+            year=completeness.year, unit=u.unit, listed=u.listed, contact=unit_contact(same, kept.get(u.unit)),
             resubmit_by=resubmit_by, unit_items=unit_items, team_items=team_items, teams=teams,
         ))
     return notices
