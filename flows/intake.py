@@ -168,3 +168,6 @@ def _artifacts(completeness, flags, statistics, summary: RunSummary, written: di
         create_link_artifact(
             Path(index).resolve().as_uri(), link_text="完整性审核报告 index.html", key=f"{key}-report"
         )
+    bundle = written.get("portable.zip")
+    if bundle is not None:  # the reports with their originals, to mail on
+        create_link_artifact(Path(bundle).resolve().as_uri(), link_text="可转发的报告包（含原件）", key=f"{key}-portable")

@@ -63,13 +63,37 @@ def write_reports(
     rules = rules or year_rules(completeness.year)
     out_dir.mkdir(parents=True, exist_ok=True)
     completeness = apply_review_state(completeness, team_reviews or {}, flags)
-    portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
     written: dict[str, Path] = {}
     written["completeness.json"] = atomic_write_text(out_dir / "completeness.json", _json(completeness.contract()))
     written["flags.json"] = atomic_write_text(out_dir / "flags.json", _json(flags.contract()))
     written["statistics.json"] = atomic_write_text(
         out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
     )
+    portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
+    pages, failed = _write_pages(out_dir, completeness, flags, statistics, summary, portable_zip)
+    written.update(pages)
+    if portable and not failed:
+        try:
+            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
+            written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
+        except Exception as exc:
+            log.exception("writing the travelling reports failed")
+            failed.append(exc)
+    if failed:
+        raise failed[0]
+    return written
+
+
+def _write_pages(
+    out_dir: Path,
+    completeness: CompletenessReport,
+    flags: FlagsReport,
+    statistics: StatisticsReport,
+    summary: RunSummary | None,
+    portable_zip: str | None,
+) -> tuple[dict[str, Path], list[BaseException]]:
+    """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
+    written: dict[str, Path] = {}
     pictures: dict[tuple[str, int], PagePicture] = {}
     (out_dir / "thumbs").mkdir(exist_ok=True)
     try:
@@ -99,19 +123,12 @@ def write_reports(
         except Exception as exc:
             log.exception("writing %s failed", name)
             failed.append(exc)
-    if portable and not failed:
-        try:
-            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
-            written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
-        except Exception as exc:
-            log.exception("writing the travelling reports failed")
-            failed.append(exc)
-    if failed:
-        raise failed[0]
-    return written
+    return written, failed
 
 
 def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
-                  statistics: StatisticsReport) -> dict[str, Path]:
-    """The reports inside the travelling folder: the same writer, without a folder of its own."""
-    return write_reports(folder, completeness, flags, statistics, portable=False)
+                  statistics: StatisticsReport) -> None:
+    """The pages and workbook inside the travelling folder (it writes its own JSON)."""
+    _written, failed = _write_pages(folder, completeness, flags, statistics, None, None)
+    if failed:
+        raise failed[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -217,6 +218,7 @@ def _team_flags(flags: FlagsReport) -> dict[str, list[dict[str, Any]]]:
 
 
 REVIEW_NAMES = {"passed": "初选通过", "failed": "初选不通过"}
+BEIJING = ZoneInfo("Asia/Shanghai")
 DISQUALIFIED = "取消资格（第十五条）"
 
 
@@ -228,7 +230,7 @@ def review_view(t: TeamResult) -> dict[str, Any]:
         "label": REVIEW_NAMES.get(r.decision or "", "待初选"),
         "short": {"passed": "通过", "failed": "不通过"}.get(r.decision or "", ""),
         "by": r.by,
-        "at": r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else None,
+        "at": r.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if r.at else None,  # the activity's time
         "reason": r.reason,
     }
 
