@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,11 @@ def write_reports(
         out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
     )
     portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
-    pages, failed = _write_pages(out_dir, completeness, flags, statistics, summary, portable_zip)
+    pages, failed = _write_pages(out_dir, completeness, flags, statistics, summary, rules, portable_zip)
     written.update(pages)
     if portable and not failed:
         try:
-            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
+            bundle = write_portable(out_dir, completeness, flags, statistics, partial(_write_inside, rules=rules))
             written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
         except Exception as exc:
             log.exception("writing the travelling reports failed")
@@ -90,6 +91,7 @@ def _write_pages(
     flags: FlagsReport,
     statistics: StatisticsReport,
     summary: RunSummary | None,
+    rules: YearRules,
     portable_zip: str | None,
 ) -> tuple[dict[str, Path], list[BaseException]]:
     """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
@@ -127,8 +129,8 @@ def _write_pages(
 
 
 def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
-                  statistics: StatisticsReport) -> None:
+                  statistics: StatisticsReport, *, rules: YearRules) -> None:
     """The pages and workbook inside the travelling folder (it writes its own JSON)."""
-    _written, failed = _write_pages(folder, completeness, flags, statistics, None, None)
+    _written, failed = _write_pages(folder, completeness, flags, statistics, None, rules, None)
     if failed:
         raise failed[0]
