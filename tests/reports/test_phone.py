@@ -60,7 +60,7 @@ def test_index_on_a_phone_puts_the_summary_first_and_shows_decisions(phone, phon
     summary_y = page.locator("#summary").bounding_box()["y"]
     units_y = page.locator("#units").bounding_box()["y"]
     assert summary_y < units_y
-    card = page.locator(".card", has_text="初选").first
+    card = page.locator(".card", has_text="初选通过").first
     assert "不通过 1" in card.inner_text() and "取消资格（第十五条） 1" in card.inner_text()
     team = page.locator("section.entity", has_text="A0137-钢筋班组").first
     assert team.locator(".badge.disq").inner_text() == "取消资格（第十五条）"
