@@ -5,29 +5,33 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from commands.runs import runs_app
+from commands.years import check_year
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
 flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
 app.add_typer(flags_app, name="flags")
+app.add_typer(runs_app, name="runs")
 console = Console(stderr=True)
 
 
 @app.command()
 def intake(
     inbox: Annotated[Path, typer.Argument(help="收件箱目录（含 推荐材料/ 与 班组申报/）")],
-    year: Annotated[int, typer.Option(help="活动年度，默认为今年")] = date.today().year,
+    year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
     out: Annotated[Path | None, typer.Option(help="报告输出目录，默认 BANZU_HOME/reports/YYYY")] = None,
     quiet: Annotated[bool, typer.Option(help="不显示进度")] = False,
 ) -> None:
     """Run the nightly intake flow once over INBOX (a real Prefect flow run)."""
+    year = check_year(year)
     if not inbox.is_dir():
         console.print(f"[red]收件箱目录不存在：{inbox}[/red]")
         raise typer.Exit(2)
@@ -96,13 +100,14 @@ def sample(
 def decide_flag(
     flag_id: Annotated[str, typer.Argument(help="标记编号（flags.json 中的 id）")],
     decision: Annotated[str, typer.Argument(help="confirmed（确认抄袭）或 dismissed（排除）")],
-    year: Annotated[int, typer.Option(help="活动年度")] = date.today().year,
+    year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
     note: Annotated[str | None, typer.Option(help="复核意见")] = None,
 ) -> None:
     """Record a discipline officer's decision on a flag; it survives later runs."""
     from core.settings import get_settings
     from pipeline.store import Store
 
+    year = check_year(year)
     if decision not in ("confirmed", "dismissed"):
         console.print("[red]结论只能是 confirmed 或 dismissed[/red]")
         raise typer.Exit(2)

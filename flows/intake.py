@@ -87,6 +87,7 @@ def _stage(name: str, total: int | None = None) -> None:
 def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
     """One nightly run over INBOX for YEAR; writes the reports into OUT and returns what it did."""
     logger = get_run_logger()
+    year_rules(year)  # an unknown year is refused (UnknownYear) before anything is recorded for it
     settings = get_settings()
     out_dir = Path(out) if out else settings.reports_dir(year)
     store = Store(settings)

@@ -6,13 +6,13 @@ highlighting is done by cutting the text into segments here, never by building H
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.statistics import is_required
+from core.beijing import now_text
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
 from core.reference import StatisticsItem
 from pipeline.reports.common import (
@@ -239,7 +239,7 @@ def render_index(
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
             **ctx,
         )
     )
@@ -318,6 +318,6 @@ def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: 
             year=flags.year,
             cross=views[:n_cross],
             self_prior=views[n_cross:],
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
         )
     )
