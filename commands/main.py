@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands import zh  # noqa: F401 - click's and typer's own messages in Chinese
+from commands.checks import file_error, inbox_error
 from commands.runs import runs_app
 from commands.years import check_year
 
@@ -25,15 +27,15 @@ console = Console(stderr=True)
 
 @app.command()
 def intake(
-    inbox: Annotated[Path, typer.Argument(help="收件箱目录（含 推荐材料/ 与 班组申报/）")],
+    inbox: Annotated[Path, typer.Argument(metavar="收件箱目录", help="收件箱目录（含 推荐材料/ 与 班组申报/）", show_default=False)],
     year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
     out: Annotated[Path | None, typer.Option(help="报告输出目录，默认 BANZU_HOME/reports/YYYY")] = None,
     quiet: Annotated[bool, typer.Option(help="不显示进度")] = False,
 ) -> None:
-    """Run the nightly intake flow once over INBOX (a real Prefect flow run)."""
+    """对收件箱运行一次受理流程（与每晚自动运行的相同）：登记、读取、完整性检查、查重，生成报告。"""
     year = check_year(year)
-    if not inbox.is_dir():
-        console.print(f"[red]收件箱目录不存在：{inbox}[/red]")
+    if (problem := inbox_error(inbox)) is not None:
+        console.print(f"[red]{problem}[/red]")
         raise typer.Exit(2)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry locks SQLite
@@ -54,15 +56,15 @@ def intake(
 
 @app.command()
 def extract(
-    file: Annotated[Path, typer.Argument(help="要读取的文件")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="要读取的文件")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """Print what the extractors read from FILE, page by page."""
+    """逐页显示从单个文件读到的文字，以及每页来自文字层还是文字识别（OCR）。"""
     from extractors import extract as run_extract
     from extractors.render_text import format_document
 
-    if not file.exists():
-        console.print(f"[red]文件不存在：{file}[/red]")
+    if (problem := file_error(file)) is not None:
+        console.print(f"[red]{problem}[/red]")
         raise typer.Exit(2)
     doc = run_extract(file, name=str(file))
     if as_json:
@@ -73,13 +75,13 @@ def extract(
 
 @app.command()
 def sample(
-    root: Annotated[Path, typer.Argument(help="生成示例收件箱的目录")],
+    root: Annotated[Path, typer.Argument(metavar="目录", help="生成示例收件箱的目录")],
     profile: Annotated[str, typer.Option(help="tiny / small / demo")] = "demo",
     seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同文件）")] = 0,
     year: Annotated[int, typer.Option(help="活动年度")] = 2024,
     truth: Annotated[Path | None, typer.Option(help="写出标准答案 JSON 的路径")] = None,
 ) -> None:
-    """Write a realistic sample inbox (with broken files) and its ground truth."""
+    """生成一个示例收件箱（含损坏文件）及其标准答案，用于演示和测试。"""
     from pipeline.samples import generate_inbox
 
     try:
@@ -98,12 +100,12 @@ def sample(
 
 @flags_app.command("decide")
 def decide_flag(
-    flag_id: Annotated[str, typer.Argument(help="标记编号（flags.json 中的 id）")],
-    decision: Annotated[str, typer.Argument(help="confirmed（确认抄袭）或 dismissed（排除）")],
+    flag_id: Annotated[str, typer.Argument(metavar="标记编号", help="标记编号（flags.json 中的 id）")],
+    decision: Annotated[str, typer.Argument(metavar="结论", help="confirmed（确认抄袭）或 dismissed（排除）")],
     year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
     note: Annotated[str | None, typer.Option(help="复核意见")] = None,
 ) -> None:
-    """Record a discipline officer's decision on a flag; it survives later runs."""
+    """记录纪律审查人员对一条查重标记的结论；之后的运行会保留该结论。"""
     from core.settings import get_settings
     from pipeline.store import Store
 

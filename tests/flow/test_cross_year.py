@@ -41,6 +41,7 @@ for i, (team, company, topic) in enumerate(FILLER):
 def _team(inbox: Path, team_id: str, year: int, pages: list[str]) -> None:
     team, company, _ = TEAMS[team_id]
     folder = inbox / "班组申报" / team_id
+    (inbox / "推荐材料").mkdir(parents=True, exist_ok=True)  # the units' folder, empty here
     form = {
         "班组名称": team,
         "所在单位": company,
