@@ -31,7 +31,7 @@ from pipeline.reports.common import (
 UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
                 "推荐班组数", "问题数", "问题", "原件"]
 TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题"]
-PROBLEM_HEADERS = ["级别", "对象", "问题", "问题代码", "说明", "文件", "页码"]
+PROBLEM_HEADERS = ["级别", "对象", "问题", "说明", "文件", "页码"]  # titles only: codes are for scripts
 FILE_HEADERS = ["文件", "状态", "格式", "页数", "问题", "SHA-256"]
 STAT_HEADERS = ["统计项", "计量单位", "合计", "未填写的单位"]
 
@@ -174,7 +174,7 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     for level, name, p in all_problems(completeness):
         default_file = next((u.source_file for u in completeness.units if u.unit == name), None) if level == "unit" \
             else (name if level == "file" else None)
-        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.code, p.message,
+        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.message,
                              p.file or default_file, p.page])
     _sheet(wb, "问题", PROBLEM_HEADERS, problem_rows, wrap={"说明"}, max_width=70)
 
