@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "duplicate_file": "重复提交的文件",
     # banzu's own codes
     "late_submission": "逾期提交",
+    "unit_not_submitted": "推荐单位未提交材料",
     "unit_name_mismatch": "文件名与推荐函中的推荐单位不一致",
     "unit_not_identified": "无法确定推荐单位",
     "duplicate_unit_file": "同一推荐单位提交了多个文件",
@@ -66,6 +67,7 @@ BLOCKING: frozenset[str] = frozenset(
         "unreadable_file",
         "team_file_unreadable",
         "unit_not_identified",
+        "unit_not_submitted",
     }
 )
 

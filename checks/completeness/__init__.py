@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from core.codes import CODES, is_blocking
 from core.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
@@ -15,6 +16,7 @@ from core.reference import RecommendingUnit, YearRules
 
 from .files import file_result, is_late, late_problem
 from .matching import PackageIdentity, find_in_rows, match_rows
+from .roster import unsubmitted_units
 from .team_package import PackageRoles, assign_roles, team_from_folder
 from .text import squash
 from .unit_check import UnitAnalysis, analyse_unit
@@ -27,8 +29,9 @@ FILE_NAMES = {"registration_form": "报名表", "report_pdf": "成果报告（PD
 
 
 def check_completeness(inbox: Inbox, documents: dict[str, Document], rules: YearRules,
-                       units: Sequence[RecommendingUnit]) -> CompletenessReport:
-    """The whole completeness report: units, teams and files, every problem pointing at its page."""
+                       units: Sequence[RecommendingUnit], now: datetime | None = None) -> CompletenessReport:
+    """The whole completeness report: units (the whole roster), teams and files, every problem pointing at
+    its page. NOW (default: the present) decides whether a unit that sent nothing is already late."""
     report = CompletenessReport(year=rules.year)
     archives = {f.path for t in inbox.teams for f in t.archives}
     for f in inbox.all_files():
@@ -46,6 +49,7 @@ def check_completeness(inbox: Inbox, documents: dict[str, Document], rules: Year
             a.result.problems.append(late_problem(a.file, rules))
         a.result.complete = not any(is_blocking(p.code) for p in a.result.problems)
         report.units.append(a.result)
+    report.units.extend(unsubmitted_units(report.units, units, rules, now))
     for pkg in packages:
         _team_problems(pkg, rules, units)
         pkg.result.complete = not any(is_blocking(p.code) for p in pkg.result.problems)

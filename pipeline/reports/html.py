@@ -158,6 +158,7 @@ def index_context(
                 "anchor": f"unit-{i}",
                 "name": u.unit,
                 "listed": u.listed,
+                "submitted": u.submitted,
                 "complete": u.complete,
                 "source_file": u.source_file,
                 "href": links.original(u.source_file),

@@ -18,8 +18,11 @@ def _unit(checked: Checked, file: str):
 
 
 def test_every_unit_file_has_one_result(small_born_digital: Checked) -> None:
-    got = sorted(u.source_file for u in small_born_digital.report.units)
+    got = sorted(u.source_file for u in small_born_digital.report.units if u.submitted)
     assert got == sorted(u.file for u in small_born_digital.truth.units)
+    unsent = [u for u in small_born_digital.report.units if not u.submitted]
+    sent = {u.unit for u in small_born_digital.report.units if u.submitted and u.listed}
+    assert len(unsent) + len(sent) == 65 and all(u.source_file is None and u.listed for u in unsent)
 
 
 @pytest.mark.parametrize("index", range(4))

@@ -156,7 +156,8 @@ def test_missing_extraction_and_garbage_never_crash() -> None:
     assert [p.code for p in unit.problems] == ["unreadable_file"]
     assert report.files[0].status == "error"
     empty = check_completeness(Inbox(root="/x"), {}, RULES, UNITS)
-    assert empty.units == [] and empty.teams == [] and empty.files == []
+    assert [u.unit for u in empty.units] == [u.name for u in UNITS]  # the whole roster, nothing sent
+    assert not any(u.submitted for u in empty.units) and empty.teams == [] and empty.files == []
 
 
 def test_registration_form_without_team_leader_is_a_warning() -> None:
