@@ -13,27 +13,30 @@ from rich.console import Console
 
 from commands import zh  # noqa: F401 - click's and typer's own messages in Chinese
 from commands.checks import file_error, inbox_error
+from commands.exports import export_app
 from commands.runs import runs_app
-from commands.years import check_year
+from commands.years import YearOption
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
-flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
-app.add_typer(flags_app, name="flags")
+app.add_typer(export_app, name="export")
 app.add_typer(runs_app, name="runs")
 console = Console(stderr=True)
+
+from commands.flags import flags_app  # noqa: E402
+
+app.add_typer(flags_app, name="flags")
 
 
 @app.command()
 def intake(
     inbox: Annotated[Path, typer.Argument(metavar="收件箱目录", help="收件箱目录（含 推荐材料/ 与 班组申报/）", show_default=False)],
-    year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
+    year: YearOption = None,
     out: Annotated[Path | None, typer.Option(help="报告输出目录，默认 BANZU_HOME/reports/YYYY")] = None,
     quiet: Annotated[bool, typer.Option(help="不显示进度")] = False,
 ) -> None:
     """对收件箱运行一次受理流程（与每晚自动运行的相同）：登记、读取、完整性检查、查重，生成报告。"""
-    year = check_year(year)
     if (problem := inbox_error(inbox)) is not None:
         console.print(f"[red]{problem}[/red]")
         raise typer.Exit(2)
@@ -96,27 +99,6 @@ def sample(
     ground_truth.write(truth_path)
     console.print(f"示例收件箱：{root}（标准答案：{truth_path}）")
     typer.echo(str(root.resolve()))
-
-
-@flags_app.command("decide")
-def decide_flag(
-    flag_id: Annotated[str, typer.Argument(metavar="标记编号", help="标记编号（flags.json 中的 id）")],
-    decision: Annotated[str, typer.Argument(metavar="结论", help="confirmed（确认抄袭）或 dismissed（排除）")],
-    year: Annotated[int | None, typer.Option(help="活动年度，默认为已有规则的最新年度")] = None,
-    note: Annotated[str | None, typer.Option(help="复核意见")] = None,
-) -> None:
-    """记录纪律审查人员对一条查重标记的结论；之后的运行会保留该结论。"""
-    from core.settings import get_settings
-    from pipeline.store import Store
-
-    year = check_year(year)
-    if decision not in ("confirmed", "dismissed"):
-        console.print("[red]结论只能是 confirmed 或 dismissed[/red]")
-        raise typer.Exit(2)
-    if not Store(get_settings()).decide_flag(year, flag_id, decision, note):
-        console.print(f"[red]{year} 年没有编号为 {flag_id} 的查重标记[/red]")
-        raise typer.Exit(1)
-    console.print(f"已记录：{flag_id} → {decision}")
 
 
 if __name__ == "__main__":

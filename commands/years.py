@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -19,3 +21,13 @@ def check_year(year: int | None) -> int:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     return year
+
+
+def _year_callback(value: int | None) -> int:
+    return check_year(value)
+
+
+# `--year` of every command that works on one year's data: the newest year with rules by default
+YearOption = Annotated[
+    int | None, typer.Option(help="活动年度，默认为已有规则的最新年度", callback=_year_callback, show_default=False)
+]

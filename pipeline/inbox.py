@@ -10,6 +10,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.codes import Code
 from core.model import Inbox, InboxFile, Problem, TeamPackage
 from extractors.archive import safe_extract_zip
 from pipeline.store.archive import sha256_of
@@ -77,7 +78,7 @@ def _unsupported_archive_problem(path: Path, inbox_path: str) -> Problem | None:
     if kind is None:
         return None
     return Problem(
-        code="unreadable_file",
+        code=Code.UNREADABLE_FILE,
         message=f"压缩包为 {kind} 格式，系统只能解压 ZIP 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
         file=inbox_path,
     )
