@@ -14,6 +14,7 @@ from rich.console import Console
 from commands import zh  # noqa: F401 - click's and typer's own messages in Chinese
 from commands.checks import file_error, inbox_error
 from commands.exports import export_app
+from commands.received import received_app
 from commands.runs import runs_app
 from commands.years import YearOption
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(export_app, name="export")
 app.add_typer(runs_app, name="runs")
+app.add_typer(received_app, name="received")
 console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402
@@ -97,7 +99,11 @@ def sample(
         raise typer.Exit(2) from None
     truth_path = truth or root.parent / f"{root.name}.truth.json"
     ground_truth.write(truth_path)
-    console.print(f"示例收件箱：{root}（标准答案：{truth_path}）")
+    from pipeline.samples.received import write_received_sheet
+
+    sheet = write_received_sheet(ground_truth, root.parent / f"{root.name}.收到时间.csv")
+    console.print(f"示例收件箱：{root}（标准答案：{truth_path}；收到时间表：{sheet}，"
+                  f"可用 banzu received import 导入）")
     typer.echo(str(root.resolve()))
 
 

@@ -26,6 +26,7 @@ from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.received import received_records
 from pipeline.store.review import with_reviews
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
@@ -62,8 +63,8 @@ def extract_task(store: Store, file: InboxFile) -> tuple[Document, bool]:
 
 
 @task(name="completeness", cache_policy=NO_CACHE)
-def completeness_task(inbox: Inbox, documents: dict[str, Document], year: int):
-    return check_completeness(inbox, documents, year_rules(year), recommending_units())
+def completeness_task(inbox: Inbox, documents: dict[str, Document], year: int, received=()):
+    return check_completeness(inbox, documents, year_rules(year), recommending_units(), received=received)
 
 
 @task(name="similarity", cache_policy=NO_CACHE)
@@ -125,7 +126,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
             documents[file.sha256] = doc
 
         _stage("完整性检查")
-        completeness = completeness_task(found, documents, year)
+        completeness = completeness_task(found, documents, year, received_records(store, year))
         _stage("查重比对")
         flags = similarity_task(store, found, completeness, documents, year)
         completeness = with_reviews(store, completeness)  # 初选 decisions and 第十五条 from the workspace

@@ -3,7 +3,7 @@
 A year's data set is every row of a table with a `year` column for that year (runs, sightings, the
 plagiarism corpus, flags and their decisions, received-time records, and whatever later tables keep
 per year). The archive of originals and the cached extractions are kept: they are content-addressed,
-may be shared with other years, and an original is never thrown away.
+may be shared with other years, and an original is never thrown away; so is the append-only audit trail.
 """
 
 from __future__ import annotations
@@ -48,8 +48,12 @@ def years_in_store(store: Store) -> list[int]:
         return sorted(set(s.scalars(select(Run.year).distinct())))
 
 
+# the audit trail is append-only (the database refuses changes): it keeps the history, deletions included
+KEPT = frozenset({"audit_entries", "audit_subjects"})
+
+
 def _year_tables():
-    return [t for t in reversed(Base.metadata.sorted_tables) if "year" in t.c]
+    return [t for t in reversed(Base.metadata.sorted_tables) if "year" in t.c and t.name not in KEPT]
 
 
 def year_rows(store: Store, year: int) -> dict[str, int]:

@@ -127,8 +127,10 @@ def test_file_level_codes(small_born_digital: Checked) -> None:
     for path, result in files.items():
         if path not in odd_paths:
             assert result.status == "ok", (path, result.problems)
-    for late in small_born_digital.truth.late_files:
-        assert "late_submission" in {p.code for p in files[late].problems}
+    for path, result in files.items():  # lateness is the unit's or team's finding, once, never a file's
+        assert "late_submission" not in {p.code for p in result.problems}, path
+        if result.role in ("unit", "team"):  # every unit's and team's file has the sheet's time
+            assert result.received_via == "record" and result.received_at is not None, path
 
 
 def test_report_is_contract_json(small_born_digital: Checked) -> None:

@@ -34,7 +34,8 @@ FORM = """2024年工程建设质量信得过班组活动报名表
 
 
 def _inbox(unit_name: str = "推荐材料/江苏省建筑行业协会推荐材料.pdf", letter: str = LETTER,
-           award: tuple[str, ...] = (AWARD, AWARD_2), when: datetime = ON_TIME) -> tuple[Inbox, dict[str, Document]]:
+           award: tuple[str, ...] = (AWARD, AWARD_2), when: datetime = ON_TIME,
+           via: str = "folder") -> tuple[Inbox, dict[str, Document]]:
     docs = {
         "u1": _doc(unit_name, letter, OCR_TABLE, *award),
         "f1": _doc("班组申报/A0001-钢结构安装班组/报名表.pdf", FORM),
@@ -42,7 +43,7 @@ def _inbox(unit_name: str = "推荐材料/江苏省建筑行业协会推荐材�
         "p1": _doc("班组申报/A0001-钢结构安装班组/成果报告.pptx", "幻灯片", fmt="pptx"),
         "r2": _doc("班组申报/B0002-测量班组/测量班组成果报告.pdf", "江苏宏达建设工程有限公司测量班组 成果报告"),
     }
-    inbox = Inbox(root="/inbox", units=[_file(unit_name, "unit", "x", "u1", when)], teams=[
+    inbox = Inbox(root="/inbox", units=[_file(unit_name, "unit", "x", "u1", when, received_via=via)], teams=[
         TeamPackage(team_id="A0001-钢结构安装班组", source="班组申报/A0001-钢结构安装班组", files=[
             _file(docs[s].path, "team", "A0001-钢结构安装班组", s) for s in ("f1", "r1", "p1")]),
         TeamPackage(team_id="B0002-测量班组", source="班组申报/B0002-测量班组", files=[
@@ -109,11 +110,13 @@ def test_late_submission_uses_the_deadline_day_in_china() -> None:
     just_in = datetime(2024, 5, 30, 15, 59, tzinfo=UTC)  # 23:59 in Beijing
     late = datetime(2024, 5, 30, 16, 1, tzinfo=UTC)  # 00:01 on 31 May in Beijing
     for when, expected in ((just_in, False), (late, True)):
-        inbox, docs = _inbox(when=when)
+        inbox, docs = _inbox(when=when, via="mail")
         report = check_completeness(inbox, docs, RULES, UNITS)
         assert ("late_submission" in {p.code for p in report.units[0].problems}) is expected
-        assert ("late_submission" in {p.code for p in report.files[0].problems}) is expected
+        assert "late_submission" not in {p.code for p in report.files[0].problems}  # once, on the unit
     assert not is_blocking("late_submission")
+    inbox, docs = _inbox(when=late)  # the same time from a folder (when it was copied) claims nothing
+    assert "late_submission" not in {p.code for p in check_completeness(inbox, docs, RULES, UNITS).units[0].problems}
 
 
 def test_unreadable_and_duplicate_unit_files() -> None:
