@@ -46,6 +46,7 @@ class Code(StrEnum):
     MISSING_STATISTICS_TABLE = "missing_statistics_table", "缺少统计表（附件3）", BLOCKS, "unit"
     MISSING_AWARD_LIST = "missing_award_list", "缺少获奖名单公布通知", BLOCKS, "unit"
     INCOMPLETE_STATISTICS_TABLE = "incomplete_statistics_table", "统计表填写不完整", BLOCKS, "unit"
+    STATISTICS_UNREADABLE = "statistics_unreadable", "统计表部分内容无法识别，请人工核对", WARNS, "unit"
     UNLISTED_RECOMMENDER = "unlisted_recommender", "推荐单位不在推荐单位名单内", BLOCKS, "unit"
     RECOMMENDED_TEAM_WITHOUT_SUBMISSION = (
         "recommended_team_without_submission", "推荐的班组未提交申报材料", WARNS, "unit")

@@ -36,7 +36,7 @@ from pipeline.reports.names import NameAllocator
 # anyway), files nobody owns, and lateness (a fact, not something to resubmit).
 NOT_FOR_SENDER = frozenset({
     "duplicate_file", "extraction_failed", "ocr_timeout", "ocr_failed", "ocr_disabled", "unrecognized_file",
-    "late_submission",
+    "late_submission", "late_submission_accepted", "statistics_unreadable",
 })
 CONTACT_ITEMS = {"contact": "联系人", "phone": "手机", "email": "邮箱", "department": "质量信得过班组工作归口部门及负责人"}
 MERGE_HEADERS = ["序号", "推荐单位", "联系人", "手机", "邮箱", "归口部门及负责人", "补交截止日期", "本单位问题数",

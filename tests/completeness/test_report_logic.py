@@ -182,3 +182,16 @@ def test_unit_from_the_letter_when_the_file_name_names_nobody() -> None:
     docs["u1"].pages[1].text = docs["u1"].pages[1].text.replace("江苏省建筑行业协会", "")
     unit = check_completeness(inbox, docs, RULES, UNITS).units[0]
     assert "unit_not_identified" in {p.code for p in unit.problems} and not unit.complete
+
+
+def test_unreadable_statistics_items_ask_a_person_not_the_unit() -> None:
+    text = OCR_TABLE.replace("个 1O8", "个").replace("万元 12.5", "万元 约十万")  # one blank, one unreadable
+    inbox, docs = _inbox()
+    docs["u1"] = _doc(docs["u1"].path, LETTER, text, AWARD, AWARD_2)
+    unit = check_completeness(inbox, docs, RULES, UNITS).units[0]
+    blank = next(p for p in unit.problems if p.code == "incomplete_statistics_table")
+    assert "本年度开展质量信得过班组活动班组数" in blank.message and "请推荐单位补填" in blank.message
+    assert "投入费用" not in blank.message
+    doubt = next(p for p in unit.problems if p.code == "statistics_unreadable")
+    assert "本年度对质量信得过班组活动投入费用" in doubt.message and "无法识别，请人工核对" in doubt.message
+    assert "补填" not in doubt.message and doubt.page == 2 and not is_blocking(doubt.code)
