@@ -27,6 +27,27 @@ def wqy_path() -> Path | None:
     return next((p for p in WQY_PATHS if p.exists()), None)
 
 
+# More typefaces for tests that must not fit one font: Debian's fonts-noto-cjk, fonts-arphic-gbsn00lp (Song),
+# fonts-arphic-gkai00mp (Kai) and fonts-wqy-microhei. A key whose file is missing is simply not offered.
+FONT_FILES: dict[str, tuple[Path, ...]] = {
+    "noto-sans": (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),),
+    "noto-serif": (Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),),
+    "song": (Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"),),
+    "kai": (Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),),
+    "microhei": (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),),
+}
+
+
+def font_file(key: str) -> Path | None:
+    return next((p for p in FONT_FILES.get(key, ()) if p.exists()), None)
+
+
+def typefaces() -> list[str]:
+    """Every font key usable here: the built-in `china-s`, `wqy` when installed, and the installed
+    files of FONT_FILES (Song, Kai, Noto Sans/Serif CJK, WenQuanYi Micro Hei)."""
+    return available_fonts() + [k for k in FONT_FILES if font_file(k)]
+
+
 def available_fonts() -> list[str]:
     """Font keys usable here: always `china-s`, plus `wqy` when WenQuanYi Zen Hei is installed."""
     return ["china-s", "wqy"] if wqy_path() else ["china-s"]
@@ -36,6 +57,8 @@ def available_fonts() -> list[str]:
 def _font(key: str) -> pymupdf.Font:
     if key == "wqy" and wqy_path():
         return pymupdf.Font(fontfile=str(wqy_path()))
+    if (path := font_file(key)) is not None:
+        return pymupdf.Font(fontfile=str(path))
     return pymupdf.Font("china-s")
 
 

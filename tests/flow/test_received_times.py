@@ -4,6 +4,7 @@ secretariat's 收到时间 sheet makes exactly one finding per late unit or team
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,6 @@ from tests.flow.helpers import codes, read_json, run_intake
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
 LATE = ("late_submission", "late_submission_accepted")
-_BASE: list[Path] = []
-
-
-def runs_base() -> Path:
-    return _BASE[-1]
 
 
 def _cli(home: Path, *args: str):
@@ -68,18 +64,18 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     third = run_intake(inbox, base / "out3", home)
     assert third.exit_code == 0, third.output
     names = {"unit_late": unit_late, "unit_ok": unit_ok, "team_late": team_late, "team_ok": team_ok}
-    _BASE.append(base / "out2")
-    return names, imported, [read_json(base / f"out{i}", "completeness.json") for i in (1, 2, 3)], home
+    reports = [read_json(base / f"out{i}", "completeness.json") for i in (1, 2, 3)]
+    return names, imported, reports, home, read_json(base / "out2", "statistics.json")
 
 
 def test_folder_times_claim_no_lateness(runs) -> None:
-    _, _, (first, _, _), _ = runs
+    _, _, (first, _, _), _, _ = runs
     assert _late(first) == {}
     assert {f["received_via"] for f in first["files"]} == {"folder"}
 
 
 def test_trusted_times_make_one_finding_per_late_unit_or_team(runs) -> None:
-    names, imported, (_, second, _), _ = runs
+    names, imported, (_, second, _), _, _ = runs
     assert "已登记 2024 年度 4 条收到时间" in imported.output and "第6行" in imported.output
     assert _late(second) == {names["unit_late"]: ["late_submission"], names["team_late"]: ["late_submission"]}
     unit = next(u for u in second["units"] if u["unit"] == names["unit_late"])
@@ -87,11 +83,12 @@ def test_trusted_times_make_one_finding_per_late_unit_or_team(runs) -> None:
     assert "2024年06月03日 10:00（北京时间，秘书处登记的收到时间）" in message
     team_files = [f for f in second["files"] if f["path"].startswith(f"班组申报/{names['team_late']}")]
     assert team_files and all(f["received_via"] == "record" for f in team_files)
-    assert all(f["received_at"].endswith("+00:00") or "+" in f["received_at"] for f in team_files)
+    times = {datetime.fromisoformat(f["received_at"]) for f in team_files}
+    assert times == {datetime(2024, 5, 30, 16, 10, tzinfo=UTC)}  # 00:10 on 31 May in Beijing, with its offset
 
 
 def test_an_accepted_late_submission_stays_accepted(runs) -> None:
-    names, _, (_, _, third), home = runs
+    names, _, (_, _, third), home, _ = runs
     assert _late(third) == {names["unit_late"]: ["late_submission_accepted"], names["team_late"]: ["late_submission"]}
     unit = next(u for u in third["units"] if u["unit"] == names["unit_late"])
     assert "邮件系统故障" in next(p["message"] for p in unit["problems"] if p["code"] == "late_submission_accepted")
@@ -100,7 +97,7 @@ def test_an_accepted_late_submission_stays_accepted(runs) -> None:
 
 
 def test_the_whole_roster_and_coverage_in_a_run(runs) -> None:
-    _, _, (_, second, _), home = runs
+    _, _, (_, second, _), home, statistics = runs
     units = second["units"]
     listed = [u for u in units if u["listed"]]
     assert len(listed) == 65 and all("submitted" in u for u in units)
@@ -108,7 +105,6 @@ def test_the_whole_roster_and_coverage_in_a_run(runs) -> None:
     assert all(u["source_file"] is None and "unit_not_submitted" in codes(u["problems"]) for u in silent)
     sent = {u["unit"] for u in listed if u["submitted"]}
     assert sent and len(silent) == 65 - len(sent)
-    statistics = read_json(runs_base(), "statistics.json")
     assert statistics["coverage"] == {"listed": 65, "reported": len(statistics["units"])}
     assert {u["unit"] for u in statistics["units"]} <= sent
     runs_listed = _cli(home, "runs", "--year", "2024")
