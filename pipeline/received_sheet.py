@@ -111,7 +111,8 @@ def read_sheet(path: Path) -> SheetReading:
         u, tm, n = (_column(header_wo_time, UNIT_WORDS), _column(header_wo_time, TEAM_WORDS),
                     _column(header_wo_time, NAME_WORDS))
         name_col = next(c for c in (n, u, tm, 0 if t != 0 else 1) if c is not None)
-        kind = "unit" if name_col == u and u is not None and tm is None else "team" if name_col == tm else None
+        says_unit, says_team = name_col == u, name_col == tm  # "推荐单位或班组" says both: no hint
+        kind = "unit" if says_unit and not says_team else "team" if says_team and not says_unit else None
         start, time_col = i + 1, t
         break
     for number, row in enumerate(rows[start:], start + 1):

@@ -10,8 +10,9 @@ late submission the secretariat accepted (with its reason) stays accepted in eve
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import reduce
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -52,8 +53,15 @@ def unit_records(records: Sequence[ReceivedRecord], units: Sequence[Recommending
     out: dict[str, ReceivedRecord] = {}
     for r in records:
         m = match_unit(r.subject, units) if r.kind == "unit" else None
-        out[m.name if m is not None and m.listed else squash(r.subject)] = r
+        key = m.name if m is not None and m.listed else squash(r.subject)
+        out[key] = merge(out[key], r) if key in out else r
     return out
+
+
+def merge(a: ReceivedRecord, b: ReceivedRecord) -> ReceivedRecord:
+    """Two records of one subject (a time recorded as one kind, an acceptance as another): one record."""
+    accepted = a if a.accepted else b
+    return replace(accepted, received_at=a.received_at or b.received_at, accepted=a.accepted or b.accepted)
 
 
 def unit_record(by_name: dict[str, ReceivedRecord], unit: str) -> ReceivedRecord | None:
@@ -63,7 +71,8 @@ def unit_record(by_name: dict[str, ReceivedRecord], unit: str) -> ReceivedRecord
 def team_record(records: Sequence[ReceivedRecord], team_id: str, names: Iterable[str]) -> ReceivedRecord | None:
     """The record naming this team by its id or by one of its names (folder name, form, letter)."""
     keys = {squash(team_id)} | {squash(n) for n in names if n}
-    return next((r for r in records if r.kind != "unit" and squash(r.subject) in keys), None)
+    found = [r for r in records if r.kind != "unit" and squash(r.subject) in keys]
+    return reduce(merge, found) if found else None
 
 
 def apply_record(files: Iterable[InboxFile], record: ReceivedRecord | None) -> None:
