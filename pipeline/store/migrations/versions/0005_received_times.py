@@ -1,14 +1,14 @@
 """received times: the secretariat's record of when each unit's or team's material came, and accepted late ones
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0007"  # after grading on main
 branch_labels = None
 depends_on = None
 
