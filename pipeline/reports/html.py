@@ -6,7 +6,6 @@ highlighting is done by cutting the text into segments here, never by building H
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.completeness.statistics_table import is_required
+from core.beijing import now_text
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport, TeamResult
 from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
@@ -131,6 +131,7 @@ def index_context(
                 "anchor": f"unit-{i}",
                 "name": u.unit,
                 "listed": u.listed,
+                "submitted": u.submitted,
                 "complete": u.complete,
                 "source_file": u.source_file,
                 "href": links.original(u.source_file),
@@ -247,7 +248,7 @@ def render_index(
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
             **ctx,
         )
     )
@@ -360,6 +361,6 @@ def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: 
             year=flags.year,
             cross=views[:n_cross],
             self_prior=views[n_cross:],
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
         )
     )
