@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.codes import is_blocking, title
-from core.model import UNIT_DOCUMENTS, CompletenessReport, FileResult, Flag, Problem, TeamResult, UnitResult
+from core.model import CompletenessReport, FileResult, Flag, Problem, TeamResult, UnitResult
 from core.reference import recommending_units
 from pipeline.store import Store, as_utc
 from pipeline.store import review as rv
@@ -130,10 +130,7 @@ class UnitRow:
     def missing(self) -> list[str]:
         if not self.submitted:
             return ["全部材料"]
-        absent = [
-            DOCUMENT_TITLES[k] for k in UNIT_DOCUMENTS if self.result and not self.result.documents[k].present
-        ]
-        return list(dict.fromkeys([*absent, *(f.title for f in self.open_blocking)]))
+        return list(dict.fromkeys(f.title for f in self.open_blocking))
 
 
 # ---------------------------------------------------------------- runs and their results

@@ -159,17 +159,19 @@ def _pages(
         return None
     doc = store().latest_document(f.sha256)
     count = f.pages or (len(doc.pages) if doc else 0)
-    texts = {p.page: p.text for p in doc.pages} if doc else {}
+    by_number = {p.page: p for p in doc.pages} if doc else {}
     pages = []
     for n in range(1, count + 1):
+        page = by_number.get(n)
+        w, h = (page.width, page.height) if page and page.width and page.height else (595.0, 842.0)
+        kind = kinds[n - 1] if kinds and n <= len(kinds) else ""
         pages.append(
             {
                 "n": n,
-                "kind": data.DOCUMENT_TITLES.get((kinds or [])[n - 1], "")
-                if kinds and n <= len(kinds)
-                else "",
-                "text": texts.get(n, ""),
-                "findings": [x for x in findings if x.problem.page == n and (x.problem.file in (None, path))],
+                "kind": data.DOCUMENT_TITLES.get(kind, ""),
+                "text": page.text if page else "",
+                "height": round(originals.PAGE_WIDTH_PX * h / w),
+                "findings": [x for x in findings if x.problem.page == n and x.problem.file in (None, path)],
             }
         )
     return {"file": f, "pages": pages, "image": originals.renderable(store(), f.sha256)}
