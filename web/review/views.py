@@ -104,7 +104,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "only_new": only_new,
-            "can_export": can(request.user, "unit_followup"),
+            "can_export": integrations.exports_available and can_see(request.user, "exports"),
         },
     )
 
