@@ -25,6 +25,9 @@ from web.review import data, integrations, originals
 from web.review.integrations import accept_late_submission
 
 
+EVIDENCE_SHOWN = 8  # passages on the flag page before "show all" (each has two page images)
+
+
 @lru_cache(maxsize=1)
 def store() -> Store:
     return Store(get_settings())
@@ -445,7 +448,8 @@ def flag_page(request: HttpRequest, year: int, flag_id: str) -> HttpResponse:
     row = _flag(year, flag_id)
     f = row.flag
     evidence = []
-    for i, e in enumerate(f.evidence):
+    shown = len(f.evidence) if request.GET.get("all") == "1" else min(len(f.evidence), EVIDENCE_SHOWN)
+    for i, e in enumerate(f.evidence[:shown]):
         evidence.append(
             {
                 "i": i,
@@ -464,6 +468,7 @@ def flag_page(request: HttpRequest, year: int, flag_id: str) -> HttpResponse:
             "row": row,
             "flag": f,
             "evidence": evidence,
+            "hidden": len(f.evidence) - shown,
             "decisions": rv.FLAG_DECISIONS,
             "audit": rv.audit_entries(store(), "flag", flag_id, year=year),
             "can_decide": can(request.user, "decide_flag"),
