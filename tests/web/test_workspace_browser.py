@@ -54,7 +54,9 @@ class Role:
             page.evaluate(
                 "document.querySelectorAll('details img').forEach(i => i.closest('details').open = true)"
             )
-            page.evaluate("document.querySelectorAll('details[open] img, .pages img').forEach(i => i.loading = 'eager')")
+            page.evaluate(
+                "document.querySelectorAll('details[open] img, .pages img').forEach(i => i.loading = 'eager')"
+            )
             page.wait_for_load_state("networkidle")
             for img in page.locator("img").all()[:6]:
                 assert page.evaluate("(i) => i.complete && i.naturalWidth > 0", img.element_handle()), path

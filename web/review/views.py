@@ -24,7 +24,6 @@ from web.accounts.roles import actor, can, can_see, require_area
 from web.review import data, integrations, originals
 from web.review.integrations import accept_late_submission
 
-
 EVIDENCE_SHOWN = 8  # passages on the flag page before "show all" (each has two page images)
 
 
