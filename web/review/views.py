@@ -131,7 +131,7 @@ def team_list(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "ws": ws,
-            "teams": teams,
+            "teams": [t.cells() for t in teams],
             "counts": counts,
             "statuses": data.TEAM_STATUSES,
             "status": status,
@@ -416,14 +416,15 @@ def flags_queue(request: HttpRequest, year: int) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in ("open", "decided", "all"):
         state = "open"
-    rows = data.flag_rows(store(), year, state)
     everything = data.flag_rows(store(), year, "all")
+    wanted = {"open": lambda r: r.decision is None, "decided": lambda r: r.decision is not None}.get(state)
+    rows = [r for r in everything if wanted is None or wanted(r)]  # one query for the rows and the counts
     return render(
         request,
         "review/flags.html",
         {
             "year": year,
-            "rows": rows,
+            "rows": [r.cells() for r in rows],
             "state": state,
             "counts": {
                 "open": sum(r.decision is None for r in everything),
