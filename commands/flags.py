@@ -30,8 +30,7 @@ def decide_flag(
 ) -> None:
     """Record a discipline officer's decision on a flag, with a reason; it survives later runs."""
     from core.settings import get_settings
-    from pipeline.store import Store
-    from pipeline.store.review import ReviewError
+    from pipeline.store import Store, review
 
     verdict = DECISION_WORDS.get(decision.strip())
     if verdict is None:
@@ -41,8 +40,9 @@ def decide_flag(
         console.print("[red]请用 --reason 写明复核理由[/red]")
         raise typer.Exit(2)
     try:
-        found = Store(get_settings()).decide_flag(year, flag_id, verdict, reason, by=by or getpass.getuser())
-    except ReviewError as error:
+        actor = review.Actor(by or getpass.getuser(), "discipline", "cli")
+        found = review.decide_flag(Store(get_settings()), year, flag_id, verdict, reason, actor) is not None
+    except review.ReviewError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     if not found:

@@ -12,16 +12,21 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands.exports import export_app
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
+app.add_typer(export_app, name="export")
 console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402
+from commands.grading import grading_app  # noqa: E402
 from commands.users import users_app  # noqa: E402
 from commands.web import web  # noqa: E402
 
 app.add_typer(flags_app, name="flags")
+app.add_typer(grading_app, name="grading")
 app.add_typer(users_app, name="users")
 app.command("web")(web)
 
@@ -41,12 +46,12 @@ def intake(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry locks SQLite
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow on a busy night
     from commands.progress import rich_progress
-    from flows.intake import intake_flow
+    from flows.intake import run_intake
     from pipeline.reports import format_summary_line
 
     try:
         with rich_progress(console, enabled=not quiet):
-            summary = intake_flow(str(inbox), year, str(out) if out else None)
+            summary = run_intake(str(inbox), year, str(out) if out else None)
     except Exception as error:  # noqa: BLE001 - the run itself failed: say so, exit non-zero
         console.print(f"[red]本次运行失败：{type(error).__name__}: {error}[/red]")
         raise typer.Exit(1) from error

@@ -8,6 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from core.codes import Code
 from core.model import Problem
 
 from . import problems as msg
@@ -56,7 +57,7 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 
 def _problem(message: str, zip_path: Path) -> Problem:
-    return Problem(code="unsafe_archive_member", message=message, file=zip_path.name)
+    return Problem(code=Code.UNSAFE_ARCHIVE_MEMBER, message=message, file=zip_path.name)
 
 
 def safe_extract_zip(zip_path: Path, dest: Path) -> tuple[list[str], list[Problem]]:

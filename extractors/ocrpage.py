@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.codes import Code
 from core.model import Page, Problem
 
 from . import problems as msg
@@ -15,15 +16,15 @@ from .tables import scanned_tables
 
 def ocr_image(img: np.ndarray, options: ExtractOptions, page_no: int) -> tuple[OcrResult | None, Problem | None]:
     """Run the configured engine on one image; a crash or a hang becomes a Problem for that page."""
-    engine = options.engine or default_engine()
+    engine = options.engine or default_engine(options.threads)
     try:
         return run_with_timeout(engine, img, options.page_timeout), None
     except OcrTimeout:
         text = msg.OCR_TIMEOUT.format(page=page_no, seconds=options.page_timeout)
-        return None, Problem(code="ocr_timeout", page=page_no, message=text)
+        return None, Problem(code=Code.OCR_TIMEOUT, page=page_no, message=text)
     except Exception as exc:  # noqa: BLE001 - a failing engine costs this page only
         why = f"{type(exc).__name__}: {exc}"[:120]
-        return None, Problem(code="ocr_failed", page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
+        return None, Problem(code=Code.OCR_FAILED, page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
 
 
 def ocr_into(out: Page, img: np.ndarray, options: ExtractOptions, scale: float, tables: bool = True) -> None:
@@ -38,7 +39,7 @@ def ocr_into(out: Page, img: np.ndarray, options: ExtractOptions, scale: float, 
     out.lines, out.text = ocr_lines(result, scale)
     if tables and result.boxes:
         try:
-            engine = options.engine or default_engine()
+            engine = options.engine or default_engine(options.threads)
             recognize = engine.recognize if isinstance(engine, RapidReader) else None
             out.tables = scanned_tables(rotate_image(img, result.rotation), result, scale, recognize)
         except Exception:  # noqa: BLE001 - table rebuilding is a bonus; the lines stand without it

@@ -10,6 +10,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
+from core.codes import Code
 from core.model import Document, Line, Page, Problem, Table
 
 from . import problems as msg
@@ -45,7 +46,7 @@ class SlideReader:
             try:
                 self.shape(shape)
             except Exception as exc:  # noqa: BLE001 - one odd shape must not lose the slide
-                self.page.problems.append(Problem(code="slide_partly_unreadable", page=self.page.page,
+                self.page.problems.append(Problem(code=Code.SLIDE_PARTLY_UNREADABLE, page=self.page.page,
                                                   message=msg.SLIDE_FAILED.format(page=self.page.page, why=type(exc).__name__)))
 
     def shape(self, shape) -> None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Before anything imports prefect: its home (database, cached results) lives in a fresh temp dir.
@@ -15,8 +21,21 @@ os.environ.pop("PREFECT_API_URL", None)
 
 import pytest  # noqa: E402
 
+from tests.pg import PostgresCluster, free_port, pg_bin  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-REALDATA = REPO.parent / "shared" / "realdata"
+
+
+def _shared() -> Path:
+    """../shared beside the clone (CI, /work/main), or two levels up from a worktree in /work/wt/<name>."""
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared").is_dir():
+            return base / "shared"
+    return REPO.parent / "shared"
+
+
+SHARED = _shared()
+REALDATA = SHARED / "realdata"
 TEST_OUTPUT = REPO / "test-output"
 
 
@@ -34,3 +53,84 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.fail(f"the real third-party documents are missing: {REALDATA}")
     return REALDATA
+
+
+def require_tool(name: str, present: bool | Callable[[], object], hint: str = "") -> None:
+    """Skip a test whose outside tool (Chromium, PostgreSQL, LibreOffice…) is missing; under CI=true, fail.
+
+    CI installs every tool (make test), so a missing one there is a broken setup, never a reason to skip.
+    """
+    found = present() if callable(present) else present
+    if found:
+        return
+    message = f"{name} is not installed" + (f" ({hint})" if hint else "")
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """Start one PostgreSQL server for the whole test session; stopped and removed at the end."""
+    require_tool("PostgreSQL server", pg_bin() is not None, "apt-get install postgresql")
+    with PostgresCluster.started() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` (temp PREFECT_HOME, SQLite, a free loopback port); yields its API URL.
+
+    Unlike prefect_test_harness it is the persistent server a deployment and a schedule need.
+    """
+    home = tmp_path_factory.mktemp("prefect-server")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+           "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).with_name("prefect")
+    log = (home / "server.log").open("wb")
+    server = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"prefect server exited: {(home / 'server.log').read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("prefect server did not answer /api/health within 120 s")
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it started (its own session)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for the whole session (Playwright allows one sync driver at a time)."""
+    require_tool("Debian's chromium", CHROMIUM.exists, "make test installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()

@@ -2,79 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from core.model import CompletenessReport, FlagsReport, Problem
+from core.codes import Code, title
+from core.model import CompletenessReport, FlagsReport, Problem, RunSummary
+from core.reference import TEAM_FILE_LABELS, UNIT_DOCUMENT_LABELS
 
-# Short titles of the contract's codes; core/codes.py overrides and extends them.
-DEFAULT_TITLES: dict[str, str] = {
-    "missing_recommendation_letter": "缺少推荐函",
-    "missing_statistics_table": "缺少统计表",
-    "missing_award_list": "缺少获奖名单公布通知",
-    "incomplete_statistics_table": "统计表填写不全",
-    "unlisted_recommender": "推荐单位不在名单内",
-    "recommended_team_without_submission": "推荐班组未提交材料",
-    "missing_registration_form": "缺少报名表",
-    "missing_report_pdf": "缺少PDF版成果报告",
-    "missing_report_ppt": "缺少PPT版成果报告",
-    "team_not_recommended": "班组未获推荐",
-    "unreadable_file": "文件无法读取",
-    "unrecognized_file": "无法归属的文件",
-    "duplicate_file": "重复文件",
-    "late_submission": "逾期提交",
-}
-
-DOCUMENT_NAMES = {
-    "recommendation_letter": "推荐函",
-    "statistics_table": "统计表（附件3）",
-    "award_list": "获奖名单公布通知",
-}
-TEAM_FILE_NAMES = {
-    "registration_form": "报名表",
-    "report_pdf": "成果报告（PDF版）",
-    "report_ppt": "成果报告（PPT版）",
-}
+DOCUMENT_NAMES = UNIT_DOCUMENT_LABELS
+TEAM_FILE_NAMES = TEAM_FILE_LABELS
 FILE_STATUS_NAMES = {"ok": "正常", "error": "无法读取", "duplicate": "重复", "unrecognized": "无法归属"}
-LATE_CODE = "late_submission"
-
-
-def _load_titles() -> dict[str, str]:
-    """The completeness engineer's titles if that module is there; ours otherwise. Never raises."""
-    titles = dict(DEFAULT_TITLES)
-    try:
-        mod = importlib.import_module("core.codes")
-    except Exception:  # absent or broken: the built-in titles still serve
-        return titles
-    for name in ("TITLES", "CODE_TITLES", "PROBLEM_TITLES", "CODES"):
-        found = getattr(mod, name, None)
-        if isinstance(found, dict):
-            titles.update({str(k): str(v) for k, v in found.items() if isinstance(v, str)})
-            return titles
-    for value in vars(mod).values():  # any module-level dict that maps known codes to text
-        if (
-            isinstance(value, dict)
-            and any(k in DEFAULT_TITLES for k in value)
-            and all(isinstance(v, str) for v in value.values())
-        ):
-            titles.update({str(k): v for k, v in value.items()})
-    return titles
-
-
-_TITLES: dict[str, str] | None = None
+LATE_CODE = Code.LATE_SUBMISSION
 
 
 def problem_title(code: str) -> str:
-    """Short Chinese title of a problem code; the code itself when nobody named it."""
-    global _TITLES
-    if _TITLES is None:
-        _TITLES = _load_titles()
-    return _TITLES.get(code, code)
+    """Short Chinese title of a problem code (core.codes is the one registry); the code itself when unknown."""
+    return title(code)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
@@ -135,16 +82,36 @@ def late_files(completeness: CompletenessReport) -> list[str]:
     return list(late)
 
 
-def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, Any]:
-    """The counts a reader sees first, shared by the HTML, the workbook and the flow's artifacts."""
-    units_complete = sum(u.complete for u in completeness.units)
-    teams_complete = sum(t.complete for t in completeness.teams)
-    unreadable = [
+def problem_counts(completeness: CompletenessReport) -> dict[str, int]:
+    """Per code, how many things it concerns, most first: files by path, else the unit or team.
+
+    A late file is one thing whether the unit, the team and the file each say so; so the chips of
+    index.html, the summaries and the cards count the same.
+    """
+    concerned: dict[str, set[str]] = {}
+    for level, name, p in all_problems(completeness):
+        what = p.file or (name if level == "file" else f"{level}:{name}")
+        concerned.setdefault(p.code, set()).add(what)
+    counts = Counter({code: len(things) for code, things in concerned.items()})
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def unreadable_files(completeness: CompletenessReport) -> list[str]:
+    """Files that could not be read: unreadable bytes, or a reader that crashed (status error)."""
+    return [
         f.path
         for f in completeness.files
-        if f.status == "error" or any(p.code == "unreadable_file" for p in f.problems)
+        if f.status == "error" or any(p.code == Code.UNREADABLE_FILE for p in f.problems)
     ]
-    codes = Counter(p.code for _, _, p in all_problems(completeness))
+
+
+def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, Any]:
+    """The counts a reader sees first: the one place they are counted (HTML cards and chips, workbook,
+    the flow's artifacts and the CLI's summary line via count_run)."""
+    units_complete = sum(u.complete for u in completeness.units)
+    teams_complete = sum(t.complete for t in completeness.teams)
+    unreadable = unreadable_files(completeness)
+    late = late_files(completeness)
     return {
         "year": completeness.year,
         "units": len(completeness.units),
@@ -156,12 +123,22 @@ def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, 
         "files": len(completeness.files),
         "unreadable": len(unreadable),
         "unreadable_files": unreadable,
-        "late": len(late_files(completeness)),
-        "late_files": late_files(completeness),
+        "late": len(late),
+        "late_files": late,
         "flags_cross_team": sum(f.kind == "cross_team" for f in flags.flags),
         "flags_self_prior_year": sum(f.kind == "self_prior_year" for f in flags.flags),
-        "problem_codes": dict(sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "problem_codes": problem_counts(completeness),
     }
+
+
+def count_run(summary: RunSummary, completeness: CompletenessReport, flags: FlagsReport) -> RunSummary:
+    """The run summary with the headline's counts (a copy): the CLI line counts what the reports count."""
+    h = headline(completeness, flags)
+    return summary.model_copy(update={
+        "units": h["units"], "units_complete": h["units_complete"], "teams": h["teams"],
+        "teams_complete": h["teams_complete"], "unreadable": h["unreadable"],
+        "flags": len(flags.flags),
+    })
 
 
 def pct(value: float | None) -> str:
@@ -169,3 +146,21 @@ def pct(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{max(0.0, min(1.0, float(value))) * 100:.1f}%"
+
+
+def file_owners(completeness: CompletenessReport) -> dict[str, tuple[str, str]]:
+    """Inbox path -> ("unit", unit name) or ("team", team id): whose file it is, for every file of the run
+    that belongs to someone (a team's zip, its members and loose files under its folder included)."""
+    owners: dict[str, tuple[str, str]] = {}
+    team_of_source = {t.source.rstrip("/"): t.team_id for t in completeness.teams if t.source}
+    for f in completeness.files:
+        path = PurePosixPath(f.path)
+        team = team_of_source.get(f.path) or next(
+            (team_of_source[str(p)] for p in path.parents if str(p) in team_of_source), None
+        )
+        if team is not None:
+            owners[f.path] = ("team", team)
+    for t in completeness.teams:
+        owners.update({p: ("team", t.team_id) for p in t.files.values() if p})
+    owners.update({u.source_file: ("unit", u.unit) for u in completeness.units if u.source_file})
+    return owners

@@ -12,11 +12,13 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.model import CompletenessReport, StatisticsReport
+from core.reference import YearRules, year_rules
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -30,8 +32,10 @@ from pipeline.reports.common import (
 
 UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
                 "推荐班组数", "问题数", "问题", "原件"]
-TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题"]
-PROBLEM_HEADERS = ["级别", "对象", "问题", "问题代码", "说明", "文件", "页码"]
+TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题",
+                "初选结论", "初选意见", "取消资格（第十五条）"]
+REVIEW_NAMES = {"passed": "通过", "failed": "不通过"}
+PROBLEM_HEADERS = ["级别", "对象", "问题", "说明", "文件", "页码"]
 FILE_HEADERS = ["文件", "状态", "格式", "页数", "问题", "SHA-256"]
 STAT_HEADERS = ["统计项", "计量单位", "合计", "未填写的单位"]
 
@@ -93,7 +97,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], 
         alignment = _WRAP if header in wrap else _TOP
         for cell in ws[letter][1:]:
             cell.alignment = alignment
-            if cell.value == NO and header in ("是否完整", "是否在名单内"):
+            if (cell.value == NO and header in ("是否完整", "是否在名单内")) or (
+                cell.value == YES and header == "取消资格（第十五条）"
+            ):
                 cell.font = _BAD_FONT
     return ws
 
@@ -106,14 +112,9 @@ def _link(ws: Worksheet, column: int, hrefs: list[str | None]) -> None:
             cell.font = _LINK_FONT
 
 
-def _statistics_rows(statistics: StatisticsReport, year: int) -> list[list[Any]]:
+def _statistics_rows(statistics: StatisticsReport, rules: YearRules) -> list[list[Any]]:
     """Totals beside each unit's own figures; choices get one row per option."""
-    try:
-        from core.reference import year_rules
-
-        items = {i.key: i for i in year_rules(year).statistics_items}
-    except Exception:
-        items = {}
+    items = {i.key: i for i in rules.statistics_items}
     rows: list[list[Any]] = []
     per_unit = [u.get("fields", {}) for u in statistics.units]
     for key, total in statistics.totals.items():
@@ -145,7 +146,9 @@ def _statistics_rows(statistics: StatisticsReport, year: int) -> list[list[Any]]
     return rows
 
 
-def build_workbook(completeness: CompletenessReport, statistics: StatisticsReport, out_dir: Path) -> Workbook:
+def build_workbook(
+    completeness: CompletenessReport, statistics: StatisticsReport, out_dir: Path, rules: YearRules | None = None
+) -> Workbook:
     archive = {f.path: f.archive_path for f in completeness.files if f.archive_path}
     wb = Workbook()
     wb.remove(wb.active)
@@ -162,7 +165,8 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
 
     team_rows = [
         [t.team_id, t.team, t.company, t.recommender, _yes(t.complete),
-         *(t.files.get(k) or "未提交" for k in TEAM_FILE_NAMES), len(t.problems), _problems_text(t.problems)]
+         *(t.files.get(k) or "未提交" for k in TEAM_FILE_NAMES), len(t.problems), _problems_text(t.problems),
+         REVIEW_NAMES.get(t.review.decision or "", "待初选"), t.review.reason, _yes(t.disqualified)]
         for t in completeness.teams
     ]
     ws = _sheet(wb, "班组", TEAM_HEADERS, team_rows, wrap={"问题"}, freeze="C2")
@@ -174,9 +178,11 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     for level, name, p in all_problems(completeness):
         default_file = next((u.source_file for u in completeness.units if u.unit == name), None) if level == "unit" \
             else (name if level == "file" else None)
-        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.code, p.message,
+        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.message,
                              p.file or default_file, p.page])
-    _sheet(wb, "问题", PROBLEM_HEADERS, problem_rows, wrap={"说明"}, max_width=70)
+    ws = _sheet(wb, "问题", PROBLEM_HEADERS, problem_rows, wrap={"说明"}, max_width=70)
+    for row, (_level, _name, p) in enumerate(all_problems(completeness), start=2):
+        ws.cell(row=row, column=PROBLEM_HEADERS.index("问题") + 1).comment = Comment(p.code, "banzu")  # the tooltip
 
     file_rows = [
         [f.path, FILE_STATUS_NAMES.get(f.status, f.status), f.format, f.pages or None, _problems_text(f.problems),
@@ -187,7 +193,7 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     _link(ws, 1, [href_to(f.archive_path, out_dir) for f in completeness.files])
 
     unit_names = [u.get("unit", "") for u in statistics.units]
-    stat_rows = _statistics_rows(statistics, completeness.year)
+    stat_rows = _statistics_rows(statistics, rules or year_rules(completeness.year))
     ws = _sheet(wb, "统计汇总", [*STAT_HEADERS, *unit_names], stat_rows, wrap={"未填写的单位"}, freeze="D2",
                 max_width=40)
     for row in ws.iter_rows(min_row=2):
@@ -198,8 +204,10 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     return wb
 
 
-def write_workbook(path: Path, completeness: CompletenessReport, statistics: StatisticsReport) -> Path:
-    wb = build_workbook(completeness, statistics, path.parent)
+def write_workbook(
+    path: Path, completeness: CompletenessReport, statistics: StatisticsReport, rules: YearRules | None = None
+) -> Path:
+    wb = build_workbook(completeness, statistics, path.parent, rules)
     buf = io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, buf.getvalue())

@@ -125,7 +125,3 @@ class FlagRecord(Base):
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # revision 0006
-
-
-# the review workspace's tables (decisions, audit trail) share this metadata
-from pipeline.store import review_tables  # noqa: E402,F401

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import glob
 import hashlib
-import os
-import shutil
-import subprocess
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,64 +10,12 @@ import pytest
 from core.model import Document, InboxFile, Page
 from core.settings import Settings
 from pipeline.store import Store
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
+from tests.pg import PostgresCluster
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster listening on a Unix socket only (no network)."""
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # postgres refuses to run as root
-        run_as = ["runuser", "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="banzu-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    if run_as:
-        shutil.chown(base, "postgres")
-        shutil.chown(sock, "postgres")
-    subprocess.run(
-        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        [
-            *run_as,
-            str(bindir / "postgres"),
-            "-D",
-            str(data),
-            "-k",
-            str(sock),
-            "-c",
-            "listen_addresses=",
-            "-p",
-            "54329",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if (sock / ".s.PGSQL.54329").exists():
-                break
-            time.sleep(0.1)
-        subprocess.run(
-            [*run_as, str(bindir / "createdb"), "-h", str(sock), "-p", "54329", "-U", "postgres", "banzu"],
-            check=True,
-            capture_output=True,
-        )
-        yield f"postgresql+psycopg://postgres@/banzu?host={sock}&port=54329"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(base, ignore_errors=True)
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    return postgres_cluster.new_database("banzu_store")
 
 
 def test_store_on_postgresql(tmp_path: Path, postgres_url: str) -> None:

@@ -9,7 +9,9 @@ from sqlalchemy import inspect
 
 from core.model import Document, Flag, FlagSide, InboxFile, Page
 from core.settings import Settings
-from pipeline.store import Store
+from pipeline.store import Store, review
+
+OFFICER = review.Actor("纪检甲", "discipline", "cli")
 
 
 def _file(tmp: Path, name: str, data: bytes) -> tuple[InboxFile, Path]:
@@ -31,14 +33,18 @@ def test_register_archives_bytes_before_anything_and_keeps_first_seen(tmp_path: 
     store = Store(Settings(home=tmp_path / "home"))
     f, src = _file(tmp_path, "江苏省建筑行业协会.pdf", b"%PDF-1.7 fake bundle bytes")
     run = store.start_run(2024, str(tmp_path), str(tmp_path / "out"))
-    assert store.register([f], {f.path: src}, 2024, run) == 1
+    before = f.model_copy()
+    registered = store.register_files([f], {f.path: src}, 2024, run)
+    assert registered.new == 1 and f == before  # the given record is left alone
+    (f,) = registered.files
     archived = Path(f.archive_path)
     assert archived.read_bytes() == src.read_bytes()
     assert archived.name.startswith(f.sha256) and archived.suffix == ".pdf"
     first = f.first_seen
     src.unlink()  # the inbox may lose the file: the archive keeps it
-    f2 = f.model_copy()
-    assert store.register([f2], {f.path: src}, 2024, run) == 0
+    again = store.register_files([before], {f.path: src}, 2024, run)
+    assert again.new == 0 and store.register([before], {f.path: src}, 2024, run) == 0
+    (f2,) = again.files
     assert f2.first_seen == first
     assert Path(f2.archive_path).exists()
 
@@ -68,11 +74,11 @@ def test_flag_ids_keep_decisions_across_runs(tmp_path: Path) -> None:
         flag_id="f-123",
     )
     store.save_flags(2024, [flag])
-    assert store.decide_flag(2024, "f-123", "confirmed", "逐段核对属实")
+    assert review.decide_flag(store, 2024, "f-123", "confirmed", "逐段核对属实", OFFICER)
     store.save_flags(2024, [flag.model_copy(update={"similarity": 0.82})])
     (row,) = store.flag_records(2024)
     assert (row.decision, row.similarity, row.active) == ("confirmed", 0.82, True)
     store.save_flags(2024, [])
     assert store.flag_records(2024) == []
     assert store.flag_records(2024, active_only=False)[0].decision == "confirmed"
-    assert not store.decide_flag(2024, "nope", "dismissed", "无此标记")
+    assert review.decide_flag(store, 2024, "nope", "dismissed", "无此标记", OFFICER) is None

@@ -21,7 +21,6 @@ import pytest
 
 from tests.conftest import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
 YEAR = 2024
 PASSWORD = "banzu-test-pass-2024"
 USERS = {
@@ -34,12 +33,6 @@ USERS = {
 }  # 孙试 is the account the throttling test locks out
 HOSTILE_COMPANY = '<script>alert("x")</script><img src=x onerror=alert(1)>公司'
 BIN = Path(sys.executable).parent
-
-
-def need(tool: Path) -> None:
-    if not tool.exists():
-        message = f"{tool} is not installed (make test installs it)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
 
 
 def run_intake_steps(inbox_dir: Path, home: Path, year: int) -> Path:
@@ -198,20 +191,5 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    need(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
+def chromium(browser) -> object:  # noqa: ANN001 - the session's one Chromium (tests/conftest.py)
+    return browser

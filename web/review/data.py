@@ -223,6 +223,9 @@ def load_results(run: RunInfo) -> tuple[CompletenessReport, dict[str, bool]]:
         u["unit"]: bool(u.get("submitted", bool(u.get("source_file")))) for u in raw.get("units", [])
     }
     raw["units"] = [_unit_entry(u) for u in raw.get("units", [])]
+    for f in raw.get("files", []):
+        if isinstance(f.get("mail"), dict) and "from" in f["mail"]:  # the contract's key for MailOrigin.sender
+            f["mail"]["sender"] = f["mail"].pop("from")
     report = CompletenessReport.model_validate(raw)
     with _parsed_lock:
         _parsed[str(path)] = (stamp, report, submitted)

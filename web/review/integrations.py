@@ -3,7 +3,7 @@
 INTEGRATION points (wired by import; absent → the page hides the action and the URL answers 404):
 - late acceptance (trust helper, issue 14): `accept_late_submission(store, year, kind, name, reason, actor)`
   — INTEGRATOR: point this at trust's function once it is on main (its name is not known here yet).
-- case file PDF of a flag (plag helper, pipeline/reports/casefile.py): `case_file_pdf(store, year, flag)`.
+- case file PDF of a flag (plag helper, pipeline/reports/casefile.py): wired in `case_file_pdf` below.
 - the secretariat's exports (exports helper, pipeline/exports/): shortlist, 补交通知, 附件3.
 """
 
@@ -14,21 +14,18 @@ from typing import Any
 
 accept_late_submission: Callable[..., Any] | None = None  # INTEGRATION: trust's late acceptance
 
-try:  # plag helper
-    from pipeline.reports import casefile as _casefile
-except ImportError:  # not on main yet
-    _casefile = None
+def case_file_pdf(store: Any, year: int, flag: Any) -> bytes:
+    """The printable case file of a flag (plag helper's pipeline/reports/casefile.py), decision included."""
+    import tempfile
+    from pathlib import Path
 
+    from pipeline.reports.casefile import write_case_file
+    from pipeline.store.review import with_flag_decisions
 
-def _case_file(store: Any, year: int, flag: Any) -> bytes:
-    for name in ("case_file_pdf", "casefile_pdf", "render_case_file", "write_case_file"):
-        fn = getattr(_casefile, name, None)
-        if fn is not None:
-            return fn(flag)  # INTEGRATION: check the signature when plag's module lands
-    raise RuntimeError("casefile module has no known entry point")
+    (decided,) = with_flag_decisions(store, year, [flag])
+    with tempfile.TemporaryDirectory(prefix="banzu-casefile-") as tmp:
+        return write_case_file(decided, Path(tmp) / "casefile.pdf", year=year).read_bytes()
 
-
-case_file_pdf: Callable[..., bytes] | None = _case_file if _casefile is not None else None
 
 try:  # exports helper
     from pipeline.exports import attachment3 as _attachment3

@@ -472,7 +472,7 @@ def flag_page(request: HttpRequest, year: int, flag_id: str) -> HttpResponse:
             "decisions": rv.FLAG_DECISIONS,
             "audit": rv.audit_entries(store(), "flag", flag_id, year=year),
             "can_decide": can(request.user, "decide_flag"),
-            "casefile": integrations.case_file_pdf is not None,
+            "casefile": True,
         },
     )
 
@@ -546,8 +546,6 @@ def flag_decide(request: HttpRequest, year: int, flag_id: str) -> HttpResponse:
 @require_area("flags")
 def flag_casefile(request: HttpRequest, year: int, flag_id: str) -> HttpResponse:
     row = _flag(year, flag_id)
-    if integrations.case_file_pdf is None:
-        raise Http404("案卷 PDF 功能尚未接入")
     pdf = integrations.case_file_pdf(store(), year, row.flag)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="casefile-{flag_id}.pdf"'
