@@ -28,9 +28,13 @@ console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402
 from commands.grading import grading_app  # noqa: E402
+from commands.users import users_app  # noqa: E402
+from commands.web import web  # noqa: E402
 
 app.add_typer(flags_app, name="flags")
 app.add_typer(grading_app, name="grading")
+app.add_typer(users_app, name="users")
+app.command("web")(web)
 
 
 @app.command()
