@@ -24,11 +24,17 @@ from core.reference import recommending_units, year_rules
 from core.settings import get_settings
 from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
+from pipeline.mail import MailFetchResult, apply_mail_receipts, fetch_mail_step
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
 from pipeline.store.review import with_reviews
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
+
+
+@task(name="fetch-mail", cache_policy=NO_CACHE)
+def fetch_mail_task(store: Store, inbox_dir: str, out_dir: Path) -> MailFetchResult:
+    return fetch_mail_step(store.settings, store, Path(inbox_dir), out_dir)
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -98,11 +104,13 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         year, str(Path(inbox).resolve()), str(out_dir), str(flow_run.id) if flow_run else None
     )
     try:
+        summary = summary.model_copy(update=fetch_mail_task(store, inbox, out_dir).summary_update())
         _stage("发现文件")
         found, sources = discover_task(inbox)
         _stage("登记归档", total=len(found.all_files()))
         summary.files_new = register_task(store, found.all_files(), sources, year, run_id)
         members = unpack_task(found, settings.work_dir)
+        apply_mail_receipts(store, found)  # received_at/via/mail of mailed files (and their zips' members)
         member_files = [f for t in found.teams for f in t.files if f.path in members]
         summary.files_new += register_task(store, member_files, members, year, run_id)
         summary.files_seen = len(found.all_files())

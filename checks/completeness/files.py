@@ -74,6 +74,7 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
     """
     result = FileResult(
         path=f.path, sha256=f.sha256, role=f.role, archive_path=f.archive_path, received_at=f.received_at,
+        received_via=f.received_via, mail=f.mail,
         format=doc.format if doc is not None else None, pages=len(doc.pages) if doc is not None else 0,
         page_rotations=[p.rotation for p in doc.pages] if doc is not None else [],
     )

@@ -42,6 +42,11 @@ class MailFetchResult(BaseModel):
     findings: list[Problem] = Field(default_factory=list)  # for the secretariat, naming the sender
     errors: list[str] = Field(default_factory=list)  # mails left for the next run, and why
 
+    def summary_update(self) -> dict:
+        """The RunSummary fields this fetch fills."""
+        return dict(mail_checked=self.enabled, mails_new=self.mails_new, mail_files=len(self.files_saved),
+                    mail_problems=self.findings, mail_errors=self.errors)
+
 
 class ParsedMail(BaseModel):
     sender: str
