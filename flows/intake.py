@@ -22,7 +22,7 @@ from core.codes import Code
 from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import recommending_units, year_rules
 from core.settings import get_settings
-from pipeline import intake, progress
+from pipeline import intake, notify, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.mail import MailFetchResult, apply_mail_receipts, fetch_mail_step
 from pipeline.reports import summary_counts, summary_markdown, write_reports
@@ -154,9 +154,11 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         _artifacts(completeness, flags_report, statistics, summary, written)
         store.finish_run(run_id, "completed", summary.model_dump(mode="json"))
         progress.emit("生成报告", "end")
+        notify.notify_run(settings, store, summary)  # BANZU_NOTIFY: counts, news, the report link
         return summary
-    except BaseException:
+    except BaseException as exc:
         store.finish_run(run_id, "failed", summary.model_dump(mode="json"))
+        notify.notify_failure(settings, year, f"{type(exc).__name__}: {exc}", str(flow_run.id) if flow_run else None)
         raise
 
 
