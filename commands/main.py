@@ -12,9 +12,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands.exports import export_app
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
+app.add_typer(export_app, name="export")
 console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402

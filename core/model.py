@@ -306,6 +306,32 @@ class Evidence(BaseModel):
     b_file: str | None = None
 
 
+class SectionRatio(BaseModel):
+    """Copy ratio of one section of a report, under the report's own heading (一、班组概况 …)."""
+
+    heading: str
+    chars: int
+    ratio: float
+
+
+class CopyRatios(BaseModel):
+    """Extension: CNKI-style 文字复制比 of one report over every flag that involves it (checks.similarity.ratios);
+    `notes` explains each number in one Chinese line (keys: total, without_template, without_self, largest,
+    sections)."""
+
+    file: str
+    chars: int  # the report's characters, punctuation and spaces not counted
+    total: float  # shared with any flagged source, the template and standard wording included
+    without_template: float  # 去除引用: template, standard wording and common phrases not counted
+    without_self: float  # 去除本人: the team's own earlier reports not counted either
+    largest: float  # the largest single source
+    largest_team_id: str | None = None
+    largest_year: int | None = None
+    largest_team: str = ""
+    sections: list[SectionRatio] = Field(default_factory=list)
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
 class Flag(BaseModel):
     a: FlagSide
     b: FlagSide
@@ -320,6 +346,9 @@ class Flag(BaseModel):
     decision_note: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    # extensions: the CNKI-style ratios of each side's report (checks.similarity.ratios)
+    ratios_a: CopyRatios | None = None
+    ratios_b: CopyRatios | None = None
 
     def contract(self) -> dict[str, Any]:
         d = self.model_dump(mode="json")

@@ -8,26 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.reports.common import problem_title
-from tests.conftest import require_tool
 from tests.reports.conftest import COPIED, HOSTILE
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    require_tool("Debian's chromium", CHROMIUM.exists, "make test installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        yield b
-        b.close()
 
 
 class Watched:
