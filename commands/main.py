@@ -24,6 +24,10 @@ from commands.flags import flags_app  # noqa: E402
 
 app.add_typer(flags_app, name="flags")
 
+from commands.serve import serve  # noqa: E402
+
+app.command(help="注册并运行每晚定时任务（Prefect 部署，北京时间 01:30），直到 Ctrl+C")(serve)
+
 
 @app.command()
 def intake(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
@@ -92,8 +93,10 @@ def _stage(name: str, total: int | None = None) -> None:
 
 
 @flow(name="banzu-intake", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
-def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
-    """One nightly run over INBOX for YEAR; writes the reports into OUT and returns what it did."""
+def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> RunSummary:
+    """One nightly run over INBOX for YEAR (default: this year in Beijing, for the served schedule);
+    writes the reports into OUT and returns what it did."""
+    year = year or datetime.now(ZoneInfo("Asia/Shanghai")).year
     logger = get_run_logger()
     settings = get_settings()
     out_dir = Path(out) if out else settings.reports_dir(year)
