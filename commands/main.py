@@ -21,8 +21,10 @@ app.add_typer(export_app, name="export")
 console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402
+from commands.grading import grading_app  # noqa: E402
 
 app.add_typer(flags_app, name="flags")
+app.add_typer(grading_app, name="grading")
 
 from commands.serve import serve  # noqa: E402
 

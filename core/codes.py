@@ -94,6 +94,13 @@ class Code(StrEnum):
     MAIL_WITHOUT_ATTACHMENT = "mail_without_attachment", "来信没有附件", WARNS, "mail"
     MAIL_DOWNLOAD_LINK = "mail_download_link", "来信以下载链接代替附件", WARNS, "mail"
     MAIL_NON_DOCUMENT_ATTACHMENT = "mail_non_document_attachment", "来信附件不是申报材料", WARNS, "mail"
+    # grading (issue 13): the secretariat's workbooks (expert pool, teams to grade, presentation scores)
+    EXPERT_SHEET_INVALID = "expert_sheet_invalid", "专家名单无法导入", WARNS, "file"
+    EXPERT_ROW_INVALID = "expert_row_invalid", "专家名单中的行无法导入", WARNS, "file"
+    EXPERT_DUPLICATE = "expert_duplicate", "专家名单中有重复的专家", WARNS, "file"
+    EXPERT_UNIT_UNLISTED = "expert_unit_unlisted", "专家的推荐单位不在推荐单位名单内", WARNS, "file"
+    SCORE_SHEET_INVALID = "score_sheet_invalid", "评分表无法导入", WARNS, "file"
+    SCORE_ROW_INVALID = "score_row_invalid", "评分表中的行无法导入", WARNS, "file"
 
 
 # views kept for callers that want plain data
