@@ -4,7 +4,6 @@ and formats that still cannot be read (named, with a request for PDF). Fixtures 
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from PIL import Image
 from extractors import ExtractOptions, extract
 from extractors.legacy import convert, soffice_path
 from extractors.sniff import sniff_format
+from tests.conftest import require_tool
 
 from .helpers import compact, text_page_image
 
@@ -23,10 +23,8 @@ NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 
 
 def _need_soffice() -> str:
-    path = soffice_path()
-    if path is None:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("LibreOffice (soffice) is not installed")
-    return path
+    require_tool("LibreOffice (soffice)", soffice_path, "libreoffice-writer-nogui")
+    return soffice_path() or "soffice"
 
 
 def _similar(a: str, b: str) -> float:

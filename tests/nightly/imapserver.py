@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pytest
+from tests.conftest import require_tool
 
 DOVECOT = "/usr/sbin/dovecot"
 MAIL_UID = 65534  # nobody
@@ -29,10 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def require(tool: str | None) -> str:
-    if tool is None or not Path(tool).exists():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("dovecot-imapd is not installed")
-    return tool  # type: ignore[return-value]
+def require(tool: str) -> str:
+    require_tool("dovecot", Path(tool).exists(), "dovecot-imapd")
+    return tool
 
 
 CONFIG = """protocols = imap
