@@ -90,6 +90,25 @@ class Account:
             client.logout()
 
 
+    def recreate(self, folder: str) -> None:
+        """Delete and create the folder again: the server gives it a new UIDVALIDITY."""
+        client = imaplib.IMAP4(self.host, self.port)
+        try:
+            client.login(self.user, self.password)
+            client.delete(folder)
+            assert client.create(folder)[0] == "OK"
+        finally:
+            client.logout()
+
+    def create(self, folder: str) -> None:
+        client = imaplib.IMAP4(self.host, self.port)
+        try:
+            client.login(self.user, self.password)
+            assert client.create(folder)[0] == "OK"
+        finally:
+            client.logout()
+
+
 class Dovecot:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="banzu-dovecot-"))

@@ -165,3 +165,32 @@ def test_gbk_names_are_decoded(style):
     part = message_from_bytes(attachment_part(name, b"%PDF-1.4", style))
     fix_8bit_headers(part)
     assert part_filename(part) == name
+
+
+def test_a_rebuilt_mailbox_new_uidvalidity_brings_nothing_twice(mail_account, tmp_path, monkeypatch):
+    """UIDs mean nothing across UIDVALIDITY: the folder is listed again, known mails (Message-ID) are
+    recorded as duplicates and no file is written twice."""
+    monkeypatch.setenv("BANZU_MAIL_FOLDER", "Submissions")
+    mail_account.create("Submissions")
+    message = mail("八局 <a@cscec8b.com.cn>", "推荐材料", message_id="<rebuilt@cscec8b>",
+                   attachments=[attachment_part(f"{UNIT_A}.pdf", text_pdf([UNIT_A]))])
+    mail_account.append(message, datetime(2024, 5, 20, tzinfo=BJ), folder="Submissions")
+    inbox = tmp_path / "inbox"
+    assert _fetch(inbox).files_saved == [f"推荐材料/{UNIT_A}.pdf"]
+    mail_account.recreate("Submissions")  # e.g. the provider migrated the mailbox
+    mail_account.append(message, datetime(2024, 5, 20, tzinfo=BJ), folder="Submissions")
+    again = _fetch(inbox)
+    assert again.mails_new == 1 and again.duplicates == 1 and again.files_saved == []
+
+
+def test_a_team_sending_loose_files_gets_its_own_folder(mail_account, tmp_path):
+    from pptx import Presentation
+
+    buf = io.BytesIO()
+    Presentation().save(buf)
+    mail_account.append(mail("钢筋班组 <team@example.cn>", "回复：A0002-模板班组 申报材料", attachments=[
+        attachment_part("成果报告.pptx", buf.getvalue()), attachment_part("报名表.pdf", text_pdf(["报名表"]))]),
+        datetime(2024, 5, 20, tzinfo=BJ))
+    result = _fetch(tmp_path / "inbox")
+    assert sorted(result.files_saved) == ["班组申报/A0002-模板班组 申报材料/成果报告.pptx",
+                                          "班组申报/A0002-模板班组 申报材料/报名表.pdf"]

@@ -58,3 +58,12 @@ def test_a_failed_run_and_an_overdue_night_are_reported(notify_mailbox, tmp_path
 def test_a_bad_channel_never_raises(monkeypatch, tmp_path):
     monkeypatch.setenv("BANZU_NOTIFY", "mailto://127.0.0.1:1?mode=insecure&from=a@b.cn&to=c@d.cn not-a-url")
     assert notify.notify_failure(get_settings(), 2024, "x") is False
+
+
+def test_dingtalk_and_wecom_robots_are_channels_apprise_knows():
+    import apprise
+
+    sink = apprise.Apprise()
+    assert sink.add("dingtalk://a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6abcd/")
+    assert sink.add("wecombot://0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b")
+    assert len(sink) == 2
