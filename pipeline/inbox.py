@@ -97,7 +97,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
     for unit_dir in _role_dir(root, UNIT_DIRS):
         for p in _files_under(unit_dir):
             claimed.add(p)
-            is_bundle = p.suffix.lower() == ".pdf" or _head(p).startswith(b"%PDF")
+            is_bundle = p.suffix.lower() in (".pdf", ".ofd") or _head(p).startswith(b"%PDF")  # OFD: 版式 like PDF
             f = _inbox_file(
                 p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
             )

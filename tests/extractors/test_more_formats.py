@@ -83,6 +83,7 @@ def test_hanging_conversion_is_killed_with_its_children(tmp_path):
 
 
 def _ofd(path: Path, pages: list[str], media: dict[str, bytes] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     """An OFD package per GB/T 33190: OFD.xml → Doc_0/Document.xml → Pages/Page_N/Content.xml, with
     images as MultiMedia resources in DocumentRes.xml under Res/."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -205,3 +206,11 @@ def test_heic_bytes_are_an_image_whatever_the_name(tmp_path):
     path = tmp_path / "photo.jpg"
     path.write_bytes(buf.getvalue())
     assert sniff_format(path) == "image"
+
+
+def test_a_unit_sending_an_ofd_is_a_unit_bundle(tmp_path):
+    from pipeline.inbox import discover
+
+    _ofd(tmp_path / "推荐材料" / "中国建筑第八工程局有限公司.ofd", [_text(1, 20, 20, "关于推荐质量信得过班组的函")])
+    found, _ = discover(tmp_path)
+    assert [u.group for u in found.units] == ["中国建筑第八工程局有限公司"] and not found.other
