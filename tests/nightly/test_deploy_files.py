@@ -46,12 +46,13 @@ def test_prefect_yaml_deploys_to_a_process_pool(prefect_server, tmp_path):
                               capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
-    prefect("work-pool", "create", "banzu-process", "--type", "process", "--overwrite")
-    prefect("deploy", "--all", "--prefect-file", str(DEPLOY / "prefect.yaml"))
-
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="banzu-process", type="process"), overwrite=True)
+    prefect("deploy", "--all", "--prefect-file", str(DEPLOY / "prefect.yaml"))
     with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name("banzu-intake/nightly-pool")
     [schedule] = deployment.schedules
@@ -59,3 +60,14 @@ def test_prefect_yaml_deploys_to_a_process_pool(prefect_server, tmp_path):
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (defaults.serve_cron, defaults.serve_timezone)
     assert deployment.work_pool_name == "banzu-process" and deployment.global_concurrency_limit.limit == 1
     assert deployment.entrypoint == "flows/intake.py:intake_flow"
+
+
+def test_serve_refuses_without_a_persistent_server(monkeypatch):
+    """A schedule only runs against `prefect server start`, never the temporary API: say so and stop."""
+    from typer.testing import CliRunner
+
+    from commands.main import app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "PREFECT_API_URL" in result.output
