@@ -55,6 +55,22 @@ def test_wps_document_is_converted_and_read(tmp_path):
     assert "关于推荐质量信得过班组的函" in compact(doc.text) and "钢筋班组成果报告" in compact(doc.text)
 
 
+def test_wps_spreadsheet_is_converted_and_read(tmp_path):
+    """WPS 表格 saves .et as an Excel 97 workbook: LibreOffice's calc writes one from a CSV."""
+    soffice = _need_soffice()
+    src = tmp_path / "src.csv"
+    src.write_text("指标,数量\n开展活动班组数,128\n推荐班组数,6\n", encoding="utf-8")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+                    "--infilter=CSV:44,34,76", "--convert-to", "xls:MS Excel 97", "--outdir", str(tmp_path),
+                    str(src)], capture_output=True, timeout=120, check=True)
+    et = tmp_path / "统计表.et"
+    (tmp_path / "src.xls").rename(et)
+    assert sniff_format(et) == "xls"
+    doc = extract(et, options=ExtractOptions(ocr=False))
+    assert doc.readable and doc.metadata["saved_as"] == "WPS 表格（.et）", doc.problems
+    assert "开展活动班组数" in compact(doc.text) and "128" in doc.text
+
+
 def test_hanging_conversion_is_killed_with_its_children(tmp_path):
     """A file that hangs LibreOffice: the conversion overruns, the whole process group is killed and
     the file becomes a problem that names the time limit."""
