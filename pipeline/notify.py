@@ -19,7 +19,7 @@ from core.codes import Code
 from core.model import RunSummary
 from core.settings import Settings
 from pipeline.store import Store, as_utc
-from pipeline.store.tables import Run
+from pipeline.store.tables import Run, Sighting
 
 log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -68,6 +68,17 @@ def previous_summary(store: Store, year: int, before: datetime | None) -> dict |
     return None
 
 
+def new_senders(store: Store, year: int, since: datetime | None) -> list[str]:
+    """Units (file names) and teams whose files this run saw for the first time."""
+    if since is None:
+        return []
+    with store.session() as s:
+        rows = s.execute(select(Sighting.role, Sighting.group_name, Sighting.first_seen)
+                         .where(Sighting.year == year, Sighting.group_name.is_not(None))).all()
+    fresh = [(role, group) for role, group, first in rows if (f := as_utc(first)) is not None and f >= since]
+    return sorted({f"{group}（{'推荐单位' if role == 'unit' else '班组'}）" for role, group in fresh})
+
+
 def late_count(out_dir: Path) -> int | None:
     """Late submissions in the run's completeness.json (None when it is not there)."""
     path = out_dir / "completeness.json"
@@ -87,7 +98,8 @@ def report_link(settings: Settings, out_dir: Path) -> str:
     return (out_dir / "index.html").resolve().as_uri()
 
 
-def run_message(summary: RunSummary, previous: dict | None, link: str, late: int | None) -> tuple[str, str]:
+def run_message(summary: RunSummary, previous: dict | None, link: str, late: int | None,
+                fresh: list[str] | None = None) -> tuple[str, str]:
     """(title, body) of the message after a completed run."""
     prev = previous or {}
     title = f"{TITLE}{summary.year} 年材料夜间处理完成"
@@ -98,6 +110,9 @@ def run_message(summary: RunSummary, previous: dict | None, link: str, late: int
         else:
             lines.append("新邮件：没有新邮件（no new mail）")
     lines.append(f"新文件：{summary.files_new} 个（共 {summary.files_seen} 个）")
+    if fresh:
+        more = f" 等 {len(fresh)} 家/个" if len(fresh) > MAX_PROBLEMS * 2 else ""
+        lines.append(f"新收到材料：{'、'.join(fresh[: MAX_PROBLEMS * 2])}{more}")
     lines.append(f"推荐单位：{summary.units} 家，材料齐全 {summary.units_complete} 家"
                  f"{_delta(summary.units_complete, prev.get('units_complete'))}")
     lines.append(f"申报班组：{summary.teams} 个，材料齐全 {summary.teams_complete} 个"
@@ -124,7 +139,8 @@ def notify_run(settings: Settings, store: Store, summary: RunSummary) -> bool:
         return False
     out_dir = Path(summary.out_dir)
     previous = previous_summary(store, summary.year, summary.started_at)
-    title, body = run_message(summary, previous, report_link(settings, out_dir), late_count(out_dir))
+    fresh = new_senders(store, summary.year, summary.started_at)
+    title, body = run_message(summary, previous, report_link(settings, out_dir), late_count(out_dir), fresh)
     return send(settings.notify_urls, title, body)
 
 

@@ -106,11 +106,12 @@ def test_mail_in_schedule_served_runs_through_the_api_and_word_when_done(
         assert subject == "【质量信得过班组】2024 年材料夜间处理完成"
         assert "新邮件：3 封，收入附件 2 个" in body and "逾期 1 个" in body and "推荐单位：2 家" in body
         assert "d@ccfeb.cn" in body and "index.html" in body
+        assert f"新收到材料：{LATE_UNIT}（推荐单位）、{ON_TIME_UNIT}（推荐单位）" in body
 
         _run_through_api(prefect_server, log)  # the next night: nothing new in the mailbox
         assert len(notify_mailbox.messages) == 2
         second = notify_mailbox.texts()[1][1]
-        assert "没有新邮件" in second and "新文件：0 个" in second
+        assert "没有新邮件" in second and "新文件：0 个" in second and "新收到材料" not in second
         assert sorted(p.name for p in (inbox / "推荐材料").iterdir()) == sorted(
             [f"{ON_TIME_UNIT}.pdf", f"{LATE_UNIT}.pdf"])
     finally:
