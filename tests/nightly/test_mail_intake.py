@@ -183,6 +183,16 @@ def test_a_rebuilt_mailbox_new_uidvalidity_brings_nothing_twice(mail_account, tm
     assert again.mails_new == 1 and again.duplicates == 1 and again.files_saved == []
 
 
+def test_a_unit_zipping_its_merged_pdf_lands_in_the_unit_folder(mail_account, tmp_path):
+    pdf = text_pdf([UNIT_B])
+    mail_account.append(mail("中铁建工 <b@crccg.com>", "推荐材料（压缩包）", attachments=[
+        attachment_part("推荐材料.zip", _zip({f"{UNIT_B}.pdf": pdf, "__MACOSX/._x": b"junk"}))]),
+        datetime(2024, 5, 20, tzinfo=BJ))
+    result = _fetch(tmp_path / "inbox")
+    assert result.files_saved == [f"推荐材料/{UNIT_B}.pdf"]
+    assert (tmp_path / "inbox" / "推荐材料" / f"{UNIT_B}.pdf").read_bytes() == pdf
+
+
 def test_a_team_sending_loose_files_gets_its_own_folder(mail_account, tmp_path):
     from pptx import Presentation
 
