@@ -204,3 +204,19 @@ def test_a_team_sending_loose_files_gets_its_own_folder(mail_account, tmp_path):
     result = _fetch(tmp_path / "inbox")
     assert sorted(result.files_saved) == ["班组申报/A0002-模板班组 申报材料/成果报告.pptx",
                                           "班组申报/A0002-模板班组 申报材料/报名表.pdf"]
+
+
+def test_mail_check_says_what_the_next_run_fetches(mail_account, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from commands.main import app
+
+    mail_account.append(mail("八局 <a@cscec8b.com.cn>", "推荐材料", attachments=[
+        attachment_part(f"{UNIT_A}.pdf", text_pdf([UNIT_A]))]), datetime(2024, 5, 20, tzinfo=BJ))
+    result = CliRunner().invoke(app, ["mail", "check"])
+    assert result.exit_code == 0 and "共 1 封，下次运行将收取 1 封新邮件" in result.output
+    _fetch(tmp_path / "inbox")
+    assert "下次运行将收取 0 封新邮件" in CliRunner().invoke(app, ["mail", "check"]).output
+    monkeypatch.setenv("BANZU_MAIL_PASSWORD", "wrong")
+    wrong = CliRunner().invoke(app, ["mail", "check"])
+    assert wrong.exit_code == 1 and "无法登录邮箱" in wrong.output
