@@ -113,12 +113,15 @@ def peak_mb() -> float:
 def run_side(side: str, pdf: Path, dpi: int) -> dict:
     """One side of the comparison, in this (child) process."""
     if side == "banzu":
-        from extractors import ExtractOptions, extract
+        from core.settings import Settings
+        from extractors import extract
         from extractors.ocr import default_engine
+        from pipeline.intake import extract_options
 
-        default_engine()  # model loading is not per-page work
+        options = extract_options(Settings()).model_copy(update={"dpi": dpi})  # BANZU_OCR_* via Settings
+        default_engine(options.threads)  # model loading is not per-page work
         t = time.perf_counter()
-        doc = extract(pdf, options=ExtractOptions(dpi=dpi))
+        doc = extract(pdf, options=options)
         secs = time.perf_counter() - t
         texts = [p.text for p in doc.pages]
         rotations = [p.rotation for p in doc.pages]

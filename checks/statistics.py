@@ -9,14 +9,15 @@ the units that left a required item blank are listed so they can be asked again.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from checks.completeness.statistics_table import is_required
+from checks.completeness.text import parse_number as read_number
 from core.model import CompletenessReport, StatisticsReport, UnitResult
-from core.reference import StatisticsItem, YearRules
+from core.reference import YearRules
 
 NULL = "null"
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _TRUE_WORDS = ("是", "有", "已组织", "组织", "yes", "true", "√", "✓", "☑", "■")
 _FALSE_WORDS = ("否", "无", "未组织", "没有", "不", "no", "false", "×")
 _TICKED = re.compile(r"[☑■√✓✔☒▣]\s*([是否])")
@@ -24,7 +25,11 @@ _CHOICE_SPLIT = re.compile(r"[、，,；;/\s]+")
 
 
 def parse_number(value: Any) -> Decimal | None:
-    """A number from what the table gave: 36, 12.5, "1,234", "36个", "12.5万元"; None when blank or unreadable."""
+    """A number from what the table gave: 36, 12.5, "1,234", "36个", "12.5万元"; None when blank or unreadable.
+
+    Text goes through the completeness check's reader (checks.completeness.text.parse_number), the one
+    place that decides what a written number is.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal):
@@ -32,14 +37,7 @@ def parse_number(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value)) if value == value else None  # repr avoids binary noise; NaN -> None
     if isinstance(value, str):
-        text = value.replace(",", "").replace("，", "").strip()
-        found = _NUMBER.findall(text)
-        if len(found) != 1:  # nothing, or "3-5" / "2023 年 12" are not one number
-            return None
-        try:
-            return Decimal(found[0])
-        except InvalidOperation:
-            return None
+        return read_number(value)[0]
     return None
 
 
@@ -119,15 +117,6 @@ def _pick_units(completeness: CompletenessReport) -> tuple[list[UnitResult], lis
             best[u.unit] = u
     without = [n for n in dict.fromkeys(without) if n not in best]
     return list(best.values()), without
-
-
-def is_required(item: StatisticsItem, fields: dict[str, Any]) -> bool:
-    """Whether a blank `item` counts as missing for this unit (items `when` a "no" answer are not)."""
-    if not item.required:
-        return False
-    if item.when:
-        return parse_bool(fields.get(item.when)) is not False
-    return True
 
 
 def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsReport:

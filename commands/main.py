@@ -49,12 +49,12 @@ def intake(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry locks SQLite
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # slow on a busy night
     from commands.progress import rich_progress
-    from flows.intake import intake_flow
+    from flows.intake import run_intake
     from pipeline.reports import format_summary_line
 
     try:
         with rich_progress(console, enabled=not quiet):
-            summary = intake_flow(str(inbox), year, str(out) if out else None)
+            summary = run_intake(str(inbox), year, str(out) if out else None)
     except Exception as error:  # noqa: BLE001 - the run itself failed: say so, exit non-zero
         console.print(f"[red]本次运行失败：{type(error).__name__}: {error}[/red]")
         raise typer.Exit(1) from error

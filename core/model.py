@@ -304,6 +304,10 @@ class Evidence(BaseModel):
     # extensions: the files the passages come from (a flag merges a team pair's PDF and PPT pairs)
     a_file: str | None = None
     b_file: str | None = None
+    # extensions: a passage going on over a page break ends on this page (None: on a_page/b_page alone);
+    # then a_text/b_text hold the pages' texts from a_page to a_page_end joined with "\n"
+    a_page_end: int | None = None
+    b_page_end: int | None = None
 
 
 class SectionRatio(BaseModel):

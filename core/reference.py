@@ -34,6 +34,20 @@ class StatisticsItem(BaseModel):
         return self.type in ("int", "decimal")
 
 
+# Short labels of what a unit and a team submit: report columns and headings. The year file's
+# [unit.document_names] / [team.file_names] hold the year's official names (used in messages).
+UNIT_DOCUMENT_LABELS = {
+    "recommendation_letter": "推荐函",
+    "statistics_table": "统计表（附件3）",
+    "award_list": "获奖名单公布通知",
+}
+TEAM_FILE_LABELS = {
+    "registration_form": "报名表",
+    "report_pdf": "成果报告（PDF版）",
+    "report_ppt": "成果报告（PPT版）",
+}
+
+
 class YearRules(BaseModel):
     year: int
     notice: str = ""
@@ -51,6 +65,11 @@ class YearRules(BaseModel):
     @property
     def numeric_items(self) -> list[StatisticsItem]:
         return [i for i in self.statistics_items if i.numeric]
+
+    def document_name(self, kind: str) -> str:
+        """The year's name of a unit document or team file (the year file's), else its short label."""
+        return (self.unit_document_names.get(kind) or self.team_file_names.get(kind)
+                or UNIT_DOCUMENT_LABELS.get(kind) or TEAM_FILE_LABELS.get(kind) or kind)
 
 
 def _load_toml(path: Path) -> dict[str, Any]:

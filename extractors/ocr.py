@@ -8,7 +8,6 @@ page costs no second detection. An injected engine (tests, other OCR) is any cal
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,14 +44,12 @@ _ENGINE: Any = None
 _ENGINE_LOCK = threading.Lock()
 
 
-def default_engine(threads: int | None = None) -> RapidReader:
-    """One RapidOCR per process: loading the models costs ~1 s and 200 MB."""
+def default_engine(threads: int = 1) -> RapidReader:
+    """One RapidOCR per process: loading the models costs ~1 s and 200 MB. `threads` (onnxruntime's,
+    ExtractOptions.threads) counts when the first call loads it; one thread: see extractors/workers.py."""
     global _ENGINE
     with _ENGINE_LOCK:
         if _ENGINE is None:
-            if threads is None:  # one onnxruntime thread: see extractors/workers.py and benchmarks/ocr.py
-                env = os.environ.get("BANZU_OCR_THREADS", "").strip()
-                threads = int(env) if env.lstrip("-").isdigit() else 1
             _ENGINE = RapidReader(threads=threads)
         return _ENGINE
 

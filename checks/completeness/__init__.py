@@ -23,7 +23,6 @@ from .units import match_unit
 __all__ = ["CODES", "check_completeness"]
 
 FORM_CORE = ("班组名称", "所在单位", "推荐单位", "班组长", "成果名称")
-FILE_NAMES = {"registration_form": "报名表", "report_pdf": "成果报告（PDF版）", "report_ppt": "成果报告（PPT/PPTX版）"}
 
 
 def check_completeness(inbox: Inbox, documents: dict[str, Document], rules: YearRules,
@@ -158,7 +157,7 @@ def _team_problems(pkg: _Package, rules: YearRules, units: Sequence[Recommending
         r.company = pkg.letter_company
     for kind in rules.team_files:
         if getattr(roles, kind, None) is None:
-            name = rules.team_file_names.get(kind) or FILE_NAMES.get(kind, kind)
+            name = rules.document_name(kind)
             r.problems.append(Problem(code=Code(f"missing_{kind}"), file=pkg.package.source, message=(
                 f"{where}中没有{name}（包内文件：{listing}），请该班组补交。")))
     for f in roles.unreadable:

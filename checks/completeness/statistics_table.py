@@ -248,6 +248,14 @@ def _infer_meeting(reading: StatisticsReading, items: Sequence[StatisticsItem], 
             reading.fields[item.key] = True
 
 
+def is_required(item: StatisticsItem, fields: dict[str, Any]) -> bool:
+    """Whether a blank `item` counts as missing: items asked `when` a yes/no item is "yes" (the
+    发布会 numbers) only when the unit answered yes; a blank answer asks nothing more."""
+    if not item.required:
+        return False
+    return not item.when or fields.get(item.when) is True
+
+
 def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReading:
     """All items of the year's form from the statistics-table pages."""
     items = rules.statistics_items
@@ -276,9 +284,7 @@ def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReadin
     _infer_meeting(reading, items, written)
     held = {i.key: reading.fields.get(i.key) for i in items}
     for item in items:
-        if reading.fields[item.key] is not None or not item.required:
-            continue
-        if item.when and held.get(item.when) is not True:
+        if reading.fields[item.key] is not None or not is_required(item, held):
             continue
         (reading.unreadable if written[item.key] else reading.blank).append(item.key)
     return reading

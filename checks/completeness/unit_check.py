@@ -16,8 +16,6 @@ from .statistics_table import StatisticsReading, read_statistics
 from .team_lists import TeamRow, prose_teams, team_rows
 from .units import UnitMatch, match_unit, unit_from_file_name, unit_from_letter
 
-DOC_NAMES = {LETTER: "推荐函", TABLE: "统计表（附件3）", AWARD: "获奖名单公布通知"}
-
 
 @dataclass
 class UnitAnalysis:
@@ -92,7 +90,7 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
             finding.fields = analysis.statistics.fields if analysis.statistics else None
         result.documents[kind] = finding
         if not pages_of:
-            name = rules.unit_document_names.get(kind, DOC_NAMES.get(kind, kind))
+            name = rules.document_name(kind)
             problems.append(Problem(code=Code(f"missing_{kind}"), file=f.path, message=(
                 f"在推荐材料“{f.path}”的全部{len(pages)}页中没有找到{name}，请推荐单位补交。")))
 

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.model import CompletenessReport, StatisticsReport
+from core.reference import YearRules, year_rules
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -111,14 +112,9 @@ def _link(ws: Worksheet, column: int, hrefs: list[str | None]) -> None:
             cell.font = _LINK_FONT
 
 
-def _statistics_rows(statistics: StatisticsReport, year: int) -> list[list[Any]]:
+def _statistics_rows(statistics: StatisticsReport, rules: YearRules) -> list[list[Any]]:
     """Totals beside each unit's own figures; choices get one row per option."""
-    try:
-        from core.reference import year_rules
-
-        items = {i.key: i for i in year_rules(year).statistics_items}
-    except Exception:
-        items = {}
+    items = {i.key: i for i in rules.statistics_items}
     rows: list[list[Any]] = []
     per_unit = [u.get("fields", {}) for u in statistics.units]
     for key, total in statistics.totals.items():
@@ -150,7 +146,9 @@ def _statistics_rows(statistics: StatisticsReport, year: int) -> list[list[Any]]
     return rows
 
 
-def build_workbook(completeness: CompletenessReport, statistics: StatisticsReport, out_dir: Path) -> Workbook:
+def build_workbook(
+    completeness: CompletenessReport, statistics: StatisticsReport, out_dir: Path, rules: YearRules | None = None
+) -> Workbook:
     archive = {f.path: f.archive_path for f in completeness.files if f.archive_path}
     wb = Workbook()
     wb.remove(wb.active)
@@ -195,7 +193,7 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     _link(ws, 1, [href_to(f.archive_path, out_dir) for f in completeness.files])
 
     unit_names = [u.get("unit", "") for u in statistics.units]
-    stat_rows = _statistics_rows(statistics, completeness.year)
+    stat_rows = _statistics_rows(statistics, rules or year_rules(completeness.year))
     ws = _sheet(wb, "统计汇总", [*STAT_HEADERS, *unit_names], stat_rows, wrap={"未填写的单位"}, freeze="D2",
                 max_width=40)
     for row in ws.iter_rows(min_row=2):
@@ -206,8 +204,10 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     return wb
 
 
-def write_workbook(path: Path, completeness: CompletenessReport, statistics: StatisticsReport) -> Path:
-    wb = build_workbook(completeness, statistics, path.parent)
+def write_workbook(
+    path: Path, completeness: CompletenessReport, statistics: StatisticsReport, rules: YearRules | None = None
+) -> Path:
+    wb = build_workbook(completeness, statistics, path.parent, rules)
     buf = io.BytesIO()
     wb.save(buf)
     return atomic_write_bytes(path, buf.getvalue())

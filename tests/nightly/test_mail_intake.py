@@ -75,8 +75,10 @@ def test_attachments_land_in_the_inbox_with_receipts_and_findings(mail_account, 
     # the run's discovery sees the mail's receipt: INTERNALDATE, received_via "mail", the mail itself
     found, _ = discover(inbox)
     settings = get_settings()
-    assert apply_mail_receipts(Store(settings), found) == 4
-    files = {f.path: f for f in found.all_files()}
+    received = apply_mail_receipts(Store(settings), found)
+    assert sum(f.received_via == "mail" for f in received.all_files()) == 4
+    assert all(f.received_via == "folder" for f in found.all_files())  # a new inbox; the given one stays
+    files = {f.path: f for f in received.all_files()}
     a, c = files[f"推荐材料/{UNIT_A}.pdf"], files[f"推荐材料/{UNIT_C}.pdf"]
     assert a.received_via == "mail" and a.received_at == on_time
     assert a.mail.sender == "八局 <a@cscec8b.com.cn>" and a.mail.subject == "推荐材料-中建八局"
