@@ -36,6 +36,13 @@ app.add_typer(grading_app, name="grading")
 app.add_typer(users_app, name="users")
 app.command("web")(web)
 
+from commands.mail import mail_app  # noqa: E402
+from commands.serve import serve  # noqa: E402
+
+app.add_typer(mail_app, name="mail")
+
+app.command(help="注册并运行每晚定时任务（Prefect 部署，北京时间 01:30），直到 Ctrl+C")(serve)
+
 
 @app.command()
 def intake(
