@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -146,3 +146,21 @@ def pct(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{max(0.0, min(1.0, float(value))) * 100:.1f}%"
+
+
+def file_owners(completeness: CompletenessReport) -> dict[str, tuple[str, str]]:
+    """Inbox path -> ("unit", unit name) or ("team", team id): whose file it is, for every file of the run
+    that belongs to someone (a team's zip, its members and loose files under its folder included)."""
+    owners: dict[str, tuple[str, str]] = {}
+    team_of_source = {t.source.rstrip("/"): t.team_id for t in completeness.teams if t.source}
+    for f in completeness.files:
+        path = PurePosixPath(f.path)
+        team = team_of_source.get(f.path) or next(
+            (team_of_source[str(p)] for p in path.parents if str(p) in team_of_source), None
+        )
+        if team is not None:
+            owners[f.path] = ("team", team)
+    for t in completeness.teams:
+        owners.update({p: ("team", t.team_id) for p in t.files.values() if p})
+    owners.update({u.source_file: ("unit", u.unit) for u in completeness.units if u.source_file})
+    return owners
