@@ -49,6 +49,13 @@ CODES: dict[str, str] = {
     "too_many_pages": "页数超过上限",
     "slide_partly_unreadable": "幻灯片部分内容无法读取",
     "unsafe_archive_member": "压缩包中有不安全或超限的文件",
+    # hostile input (issue 16)
+    "archive_name_clash": "压缩包内有同名文件",
+    "special_file": "收件箱中的链接或特殊文件（未读取）",
+    "file_damaged": "文件已损坏（可能传输不完整）",
+    "reading_budget_exceeded": "文件读取超出时间或页数上限",
+    "image_too_large": "图片尺寸过大",
+    "team_id_variant": "班组编号的全角/半角写法不一致",
 }
 
 # codes that make a unit or a team incomplete

@@ -7,6 +7,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress-nogui)
+command -v 7zz >/dev/null 2>&1 || need+=(7zip)  # .7z team archives are made in tests
+command -v unar >/dev/null 2>&1 || need+=(unar)  # RAR members are unpacked through unar
+command -v bsdtar >/dev/null 2>&1 || need+=(libarchive-tools)
 fc-list :lang=zh 2>/dev/null | grep -qi 'noto' || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -111,6 +111,8 @@ class Store:
         new = 0
         with self._write_lock, self.session() as s, s.begin():
             for f in files:
+                if f.path not in sources:
+                    continue  # a link or special file: named in the reports, never read or archived
                 stored = s.get(StoredFile, f.sha256)
                 if stored is None:
                     rel = copy_into_archive(sources[f.path], self.home, f.sha256)
