@@ -15,7 +15,7 @@ from . import problems as msg
 from .options import ExtractOptions
 from .sniff import EXTENSIONS, extension_matches, sniff_format
 
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"  # 1.4: damaged PDFs, blank pages, archives
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 

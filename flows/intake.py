@@ -21,6 +21,7 @@ from checks.statistics import roll_up
 from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import recommending_units, year_rules
 from core.settings import get_settings
+from extractors.deadline import stop_all_readers
 from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
@@ -144,9 +145,12 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         store.finish_run(run_id, "completed", summary.model_dump(mode="json"))
         progress.emit("生成报告", "end")
         return summary
-    except BaseException:
-        store.finish_run(run_id, "failed", summary.model_dump(mode="json"))
+    except BaseException as error:
+        status = "interrupted" if isinstance(error, KeyboardInterrupt | SystemExit) else "failed"
+        store.finish_run(run_id, status, summary.model_dump(mode="json"))
         raise
+    finally:
+        stop_all_readers()
 
 
 def _artifacts(completeness, flags, statistics, summary: RunSummary, written: dict[str, Path]) -> None:
