@@ -21,7 +21,10 @@ __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 
 FORMAT_NAMES = {"pdf": "PDF", "pptx": "PPTX 演示文稿", "ppt": "PPT 演示文稿", "doc": "Word 文档",
                 "docx": "Word 文档", "xlsx": "Excel 表格", "xls": "Excel 表格", "image": "图片",
-                "zip": "压缩包", "unknown": "未知格式"}
+                "zip": "压缩包", "odf": "OpenDocument 文档", "keynote": "Keynote 演示文稿", "ofd": "OFD 版式文档",
+                "unknown": "未知格式"}
+# documents in a format banzu cannot read yet: the finding names the format and asks for PDF
+UNSUPPORTED_DOCUMENTS = {"odf", "keynote", "ofd"}
 
 
 def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
@@ -41,6 +44,9 @@ def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Docum
         from .legacy import extract_office
 
         return extract_office(fmt, path, name, options)
+    if fmt in UNSUPPORTED_DOCUMENTS:
+        return Document(path=name, format=fmt, problems=[msg.unreadable(msg.UNSUPPORTED_DOCUMENT.format(
+            fmt=FORMAT_NAMES[fmt]), name)])
     if fmt == "zip":
         return Document(path=name, format="zip", problems=[msg.unreadable(msg.ZIP_AS_DOCUMENT, name)])
     ext = path.suffix or Path(name).suffix or "无"

@@ -13,6 +13,7 @@ from core.model import Document, Page
 from . import problems as msg
 from .options import ExtractOptions
 from .pdf import ocr_into
+from .pixels import declared_size, too_large_message, too_many_pixels
 
 MAX_PIXELS = 80_000_000  # a larger "image" is a decompression bomb, not a scan
 MAX_SIDE = 4000  # larger photos are scaled down: OCR gains nothing above this
@@ -48,6 +49,9 @@ def image_dpi(path: Path) -> float:
 
 def extract_image(path: Path, name: str, options: ExtractOptions) -> Document:
     out = Document(path=name, format="image")
+    if too_many_pixels(size := declared_size(path)):  # checked before decoding: a bomb costs nothing
+        out.problems.append(msg.unreadable(too_large_message(size), name))  # type: ignore[arg-type]
+        return out
     try:
         gray, shrink = load_image(path)
     except Exception:  # noqa: BLE001 - truncated, bomb or undecodable: never a crash

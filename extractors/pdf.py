@@ -18,6 +18,7 @@ from . import problems as msg
 from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
+from .pixels import MAX_PIXELS
 from .quality import PLAUSIBLE, judge_layer, plausibility
 from .tables import born_digital_tables
 from .textlayer import line_text, read_text_layer
@@ -153,6 +154,13 @@ def _ink_coverage(page: pymupdf.Page, lines: list[Line]) -> float:
     return float((dark & covered).sum() / dark.sum())
 
 
+def capped_dpi(page: pymupdf.Page, dpi: int) -> float:
+    """The DPI to render at, lowered for a page so large (a poster, a hostile MediaBox) that its
+    image would pass the decoded-pixel limit."""
+    inches = (abs(page.rect) or 1.0) / (72.0 * 72.0)
+    return min(float(dpi), (MAX_PIXELS / inches) ** 0.5)
+
+
 def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
@@ -225,13 +233,14 @@ def implausible_plain_pages(pages: list[Page]) -> list[Page]:
 
 def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
     """Render the page (grayscale, at the chosen DPI) and OCR it into `out`; the image is dropped."""
+    dpi = capped_dpi(page, options.dpi)
     try:
-        img = render_gray(page, options.dpi)
+        img = render_gray(page, dpi)
     except Exception as exc:  # noqa: BLE001
         out.problems.append(Problem(code="page_unreadable", page=out.page,
                                     message=msg.PAGE_RENDER_FAILED.format(page=out.page, why=type(exc).__name__)))
         return out
-    ocr_into(out, img, options, scale=72.0 / options.dpi)
+    ocr_into(out, img, options, scale=72.0 / dpi)
     return out
 
 

@@ -12,6 +12,7 @@ EXT_MISMATCH = "文件内容与扩展名不符（扩展名为 {ext}，实际为 
 UNKNOWN = "无法识别的文件格式（扩展名 {ext}），请提交 PDF、PPTX 或图片文件。"
 LEGACY_NO_SOFFICE = "文件为 {fmt} 格式，系统暂无法读取，请另存为 {target} 后重新提交。"
 LEGACY_CONVERT_FAILED = "{fmt} 文件转换失败（{why}），请另存为 {target} 后重新提交。"
+UNSUPPORTED_DOCUMENT = "文件是{fmt}，系统暂无法读取，请另存为 PDF（演示文稿可另存为 PPTX）后重新提交。"
 ZIP_AS_DOCUMENT = "文件是压缩包，不是单个文档，请解压后分别提交。"
 NO_TEXT_NO_OCR = "本页没有可用的文字层（无文字或文字为乱码），且未启用文字识别（OCR），内容无法读取。"
 OCR_FAILED = "第 {page} 页文字识别失败（{why}），本页内容可能缺失，请人工核对。"

@@ -25,7 +25,10 @@ EXTENSIONS = {
     "xlsx": {".xlsx", ".xlsm"},
     "xls": {".xls", ".et"},
     "image": {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".jfif"},
-    "zip": {".zip"},
+    "zip": {".zip", ".rar", ".7z"},
+    "odf": {".odp", ".odt", ".ods", ".odg"},
+    "keynote": {".key"},
+    "ofd": {".ofd"},
 }
 
 
@@ -44,13 +47,8 @@ def _ole_kind(head: bytes) -> str:
     return "ole"
 
 
-def _zip_kind(path: Path) -> str:
-    """OOXML files are zips: their member names say which Office format they are."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        return "zip"  # looks like a zip but is damaged: the zip reader will report it
+def _kind_of_members(names: list[str], mimetype: bytes = b"") -> str:
+    """Which document format a zip's member names say it is (OOXML, OpenDocument, Keynote, OFD)."""
     has_types = "[Content_Types].xml" in names
     prefixes = {n.split("/", 1)[0] for n in names}
     if has_types and "ppt" in prefixes:
@@ -59,11 +57,50 @@ def _zip_kind(path: Path) -> str:
         return "docx"
     if has_types and "xl" in prefixes:
         return "xlsx"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument") or (
+            "mimetype" in names and "content.xml" in names):
+        return "odf"
+    if "OFD.xml" in names or any(n.endswith("/Document.xml") and n.startswith("Doc_") for n in names):
+        return "ofd"
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "index.apxl" in names:
+        return "keynote"
     return "zip"
 
 
+def _names_from_local_headers(path: Path) -> tuple[list[str], bytes]:
+    """Member names read straight from the local file headers: a truncated zip has no central
+    directory, but its first members still say what the file was meant to be."""
+    with path.open("rb") as fh:
+        data = fh.read(32 * 1024 * 1024)
+    names, mimetype, pos = [], b"", 0
+    while (pos := data.find(b"PK\x03\x04", pos)) >= 0 and len(names) < 5000:
+        if pos + 30 > len(data):
+            break
+        n, extra = int.from_bytes(data[pos + 26:pos + 28], "little"), int.from_bytes(data[pos + 28:pos + 30], "little")
+        name = data[pos + 30:pos + 30 + n].decode("utf-8", "replace")
+        names.append(name)
+        if name == "mimetype":
+            mimetype = data[pos + 30 + n + extra:pos + 30 + n + extra + 80]
+        pos += 30 + n
+    return names, mimetype
+
+
+def _zip_kind(path: Path) -> str:
+    """OOXML, OpenDocument, Keynote and OFD files are zips: their member names say which they are."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            mimetype = zf.read("mimetype")[:80] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, KeyError, EOFError):
+        try:  # damaged: a truncated document is still a document, and its reader will say it is damaged
+            names, mimetype = _names_from_local_headers(path)
+        except OSError:
+            return "zip"
+    return _kind_of_members(names, mimetype)
+
+
 def sniff_format(path: str | Path) -> str:
-    """One of: pdf, pptx, ppt, doc, docx, xlsx, xls, image, zip, empty, unknown."""
+    """One of: pdf, pptx, ppt, doc, docx, xlsx, xls, image, odf, keynote, ofd, zip, empty, unknown."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -83,6 +120,8 @@ def sniff_format(path: str | Path) -> str:
             with path.open("rb") as fh:
                 kind = _ole_kind(fh.read(32 * 1024 * 1024))
         return kind if kind != "ole" else "unknown"
+    if head.startswith((b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")):
+        return "zip"  # an archive (RAR, 7z): the same finding as a zip where a document was expected
     if head.startswith(IMAGE_MAGICS) or head[:2] == b"BM" and len(head) > 26:
         return "image"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.model import Inbox, InboxFile, Problem, TeamPackage
 from extractors.archive import archive_kind, decode_name_bytes, safe_extract
+from extractors.sniff import sniff_format
 from pipeline.store.archive import sha256_of
 
 UNIT_DIRS = ("推荐材料", "recommendations")
@@ -57,9 +58,9 @@ def _is_zip(path: Path) -> bool:
     """A team archive (ZIP, RAR, 7z) by its extension or, for a zip, by its first bytes."""
     if path.suffix.lower() in ARCHIVE_SUFFIXES:
         return True
-    if path.suffix.lower() in OFFICE_SUFFIXES:
+    if path.suffix.lower() in OFFICE_SUFFIXES or not path.is_file():
         return False
-    return archive_kind(path) is not None
+    return archive_kind(path) is not None and sniff_format(path) == "zip"  # not a document that is a zip
 
 
 def _mtime(path: Path) -> datetime:
@@ -190,6 +191,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
             inbox.other.append(f)
             sources[f.path] = p
     inbox.other += [_special_file(p, rel(p)) for p in _specials_under(root)]  # no source: never archived
+    mark_team_id_variants(inbox)
 
     mark_duplicates(inbox)
     return inbox, sources
@@ -235,6 +237,21 @@ def unpack_team_archives(inbox: Inbox, work_dir: Path) -> Sources:
                 sources[f.path] = member.path
     mark_duplicates(inbox)
     return sources
+
+
+def mark_team_id_variants(inbox: Inbox) -> None:
+    """Team ids equal but for full-width/half-width characters (`Z38-` / `Ｚ３８－`): probably one team
+    sent twice from different input methods; each later package's files get a warning naming the first."""
+    first: dict[str, str] = {}
+    for package in inbox.teams:
+        key = unicodedata.normalize("NFKC", package.team_id).casefold()
+        if key not in first:
+            first[key] = package.team_id
+            continue
+        text = (f"班组编号“{package.team_id}”与“{first[key]}”只是全角/半角写法不同，可能是同一个班组提交了两次，"
+                "请核对后合并为一个班组（以正确的编号为准）。")
+        for f in [*package.files, *package.archives]:
+            f.problems.append(Problem(code="team_id_variant", file=f.path, message=text))
 
 
 def mark_duplicates(inbox: Inbox) -> None:

@@ -75,3 +75,22 @@ def test_deadline_reader_returns_the_document_when_in_time(tmp_path):
     finally:
         stop_all_readers()
     assert doc.readable and len(doc.pages) == 2 and again.pages == doc.pages
+
+
+def test_huge_png_is_too_large_not_damaged(tmp_path):
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        import struct
+
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    import struct
+
+    w = h = 30000
+    rows = zlib.compress(b"\0" * (w // 8 + 1) * 64)  # only the start of the pixel data: a header bomb
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0)) + chunk(
+        b"IDAT", rows) + chunk(b"IEND", b"")
+    doc = extract(_write(tmp_path, "报名表.png", png), name="报名表.png")
+    (problem,) = doc.problems
+    assert problem.code == "unreadable_file" and "尺寸过大" in problem.message and "30000×30000" in problem.message
