@@ -12,11 +12,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands import store as store_commands
+
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
 flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
 app.add_typer(flags_app, name="flags")
+store_commands.register(app)
 console = Console(stderr=True)
 
 
@@ -37,10 +40,18 @@ def intake(
     from commands.progress import rich_progress
     from flows.intake import intake_flow
     from pipeline.reports import format_summary_line
+    from pipeline.store.safety import StoreProblem
 
+    store_commands.stop_on_sigterm()
     try:
         with rich_progress(console, enabled=not quiet):
             summary = intake_flow(str(inbox), year, str(out) if out else None)
+    except StoreProblem as error:  # locked, damaged or emptied store: said in Chinese, with the way out
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(3) from None
+    except KeyboardInterrupt:
+        console.print("[red]本次运行已被终止（收到停止信号）；已完成的登记和读取都已保存，下次运行会补齐其余部分。[/red]")
+        raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - the run itself failed: say so, exit non-zero
         console.print(f"[red]本次运行失败：{type(error).__name__}: {error}[/red]")
         raise typer.Exit(1) from error

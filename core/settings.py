@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     ocr_workers: int = 0  # 0: decided from the machine's cores
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
+    run_lock_wait: float = 30.0  # seconds a second intake on the same home waits before giving up
 
     @property
     def home_dir(self) -> Path:

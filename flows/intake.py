@@ -26,6 +26,7 @@ from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.safety import acquire_run_lock, release_run_lock
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
 
@@ -90,7 +91,14 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
     logger = get_run_logger()
     settings = get_settings()
     out_dir = Path(out) if out else settings.reports_dir(year)
-    store = Store(settings)
+    lock = acquire_run_lock(settings.home_dir, settings.run_lock_wait)  # one run per BANZU_HOME
+    try:
+        store = Store(settings)
+        if stale := store.mark_interrupted_runs():
+            logger.warning("%d earlier run(s) had been interrupted", stale)
+    except BaseException:
+        release_run_lock(lock)
+        raise
     summary = RunSummary(year=year, out_dir=str(out_dir), started_at=datetime.now(UTC))
     flow_run = get_run_context().flow_run
     run_id = store.start_run(
@@ -104,6 +112,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         members = unpack_task(found, settings.work_dir)
         member_files = [f for t in found.teams for f in t.files if f.path in members]
         summary.files_new += register_task(store, member_files, members, year, run_id)
+        intake.drop_unpacked(settings.work_dir)  # the members are archived now; no second copy is kept
         summary.files_seen = len(found.all_files())
 
         wanted = intake.files_to_extract(found)
@@ -151,6 +160,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         raise
     finally:
         stop_all_readers()
+        release_run_lock(lock)
 
 
 def _artifacts(completeness, flags, statistics, summary: RunSummary, written: dict[str, Path]) -> None:

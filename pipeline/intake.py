@@ -24,6 +24,13 @@ from pipeline.store import Store
 REPORT_KINDS = ("report_pdf", "report_ppt")
 
 
+def drop_unpacked(work_dir: Path) -> None:
+    """Unpacked archive members are read from their archived copies: the unpacked tree goes."""
+    import shutil
+
+    shutil.rmtree(work_dir / "unpacked", ignore_errors=True)
+
+
 def files_to_extract(inbox: Inbox) -> list[InboxFile]:
     """One file per distinct content among the unit bundles and team documents."""
     seen: set[str] = set()
