@@ -21,106 +21,187 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks.similarity import Settings, find_flags  # noqa: E402
 from core.model import Flag, ReportText  # noqa: E402
+from pipeline.samples.paraphrase import load_pairs  # noqa: E402
 from pipeline.samples.plagiarism import Corpus, make_corpus  # noqa: E402
-from pipeline.samples.report_text import make_report  # noqa: E402
+from pipeline.samples.report_text import make_report, make_slides  # noqa: E402
 
-Span = tuple[int, int, int, int]  # (doc, start, end, side) in global character offsets
+REPO = Path(__file__).resolve().parents[1]
+PAIR_FILES = ("afqmc_train_paraphrase.tsv", "oppo_xiaobu_dev_paraphrase.tsv", "snli_test_entailment.tsv")
+Ranges = list[tuple[int, int]]
+
+
+def pair_dir() -> Path:
+    """../shared/realdata/paraphrase beside the checkout (a worktree sits one level deeper)."""
+    for base in (REPO.parent, REPO.parent.parent):
+        d = base / "shared" / "realdata" / "paraphrase"
+        if d.is_dir():
+            return d
+    raise SystemExit("real paraphrase pairs not found: ../shared/realdata/paraphrase")
 
 
 def _glob(pages: list[str], page: int, off: int) -> int:
     return sum(len(p) + 1 for p in pages[:page]) + off
 
 
-def _cases(corpus: Corpus) -> list[tuple[frozenset[int], list[tuple[int, int]], list[tuple[int, int]], int, int]]:
-    """PAN cases: every copied paragraph, as (pair, copier ranges, source ranges, copier, source) in
-    global offsets (a case is a contiguous passage, as in PAN's corpora, not a whole report)."""
+class Views:
+    """Each team's PDF text in global offsets, and every slide character mapped to the PDF character it
+    shows (slides are condensed from the report's lines): PPT evidence is scored in PDF coordinates."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.slide_map: list[list[np.ndarray]] = []
+        self.on_slides: list[set[int]] = []
+        for pages in corpus.pdf_pages:
+            full = "\n".join(pages)
+            maps, shown, pos = [], set(), 0
+            for slide in make_slides(pages):
+                m = np.full(len(slide), -1, np.int64)
+                off = 0
+                for line in slide.split("\n"):
+                    at = full.find(line, pos) if line else -1
+                    if at < 0 and line:
+                        at = full.find(line)
+                    if at >= 0:
+                        m[off : off + len(line)] = np.arange(at, at + len(line))
+                        shown.update(range(at, at + len(line)))
+                        pos = at + len(line) if full.find(line, pos) >= 0 else pos
+                    off += len(line) + 1
+                maps.append(m)
+            self.slide_map.append(maps)
+            self.on_slides.append(shown)
+
+    def ranges(self, team: int, file: str, page: int, text: str, spans: Ranges) -> set[int] | None:
+        """PDF character positions of an evidence side, or None when its text cannot be located."""
+        if file.endswith(".pdf"):
+            pages = self.corpus.pdf_pages[team]
+            o = pages[page - 1].find(text) if page - 1 < len(pages) else -1
+            if o < 0:
+                return None
+            return {k for s, e in spans for k in range(_glob(pages, page - 1, o + s), _glob(pages, page - 1, o + e))}
+        slides = make_slides(self.corpus.pdf_pages[team])
+        if page - 1 >= len(slides):
+            return None
+        o = slides[page - 1].find(text)
+        if o < 0:
+            return None
+        m = self.slide_map[team][page - 1]
+        return {int(m[k]) for s, e in spans for k in range(o + s, min(len(m), o + e)) if m[k] >= 0}
+
+
+def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[tuple[str, int, set[int], int, set[int]]]:
+    """PAN cases: every copied line, as (kind, copier, copier chars, source, source chars) in global
+    offsets (a case is a contiguous passage, as in PAN's corpora, not a whole report)."""
     out = []
     for c in corpus.cases:
+        if kinds and c.kind not in kinds:
+            continue
         cp, sp = corpus.pdf_pages[c.copier], corpus.pdf_pages[c.source]
-        lines: dict[tuple[int, int, int], list[tuple[int, int]]] = defaultdict(list)
+        lines: dict[tuple[int, int, int], set[int]] = defaultdict(set)
         for p, s, e, q, t, u in c.passages:
-            lines[(p, s, e)].append((_glob(sp, q, t), _glob(sp, q, u)))
+            lines[(p, s, e)].update(range(_glob(sp, q, t), _glob(sp, q, u)))
         for (p, s, e), src in sorted(lines.items()):
-            out.append((frozenset((c.copier, c.source)), [(_glob(cp, p, s), _glob(cp, p, e))], src, c.copier, c.source))
+            out.append((c.kind, c.copier, set(range(_glob(cp, p, s), _glob(cp, p, e))), c.source, src))
     return out
 
 
-def _detections(corpus: Corpus, flags: list[Flag]) -> list[tuple[int, list[tuple[int, int]], int, list[tuple[int, int]]]]:
-    """Per PDF-vs-PDF evidence: (doc a, a ranges, doc b, b ranges) in global offsets."""
-    tid = {t.team_id: i for i, t in enumerate(corpus.teams)}
+def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set[int]]]:
+    """Per evidence of PDF vs PDF (ppt ""), slides vs a PDF ("pdf") or slides vs slides ("ppt"):
+    team -> PDF positions."""
+    tid = {t.team_id: i for i, t in enumerate(views.corpus.teams)}
     out = []
     for f in flags:
         ia, ib = tid[f.a.team_id], tid[f.b.team_id]
         for e in f.evidence:
-            if not (e.a_file or "").endswith(".pdf") or not (e.b_file or "").endswith(".pdf"):
+            fa, fb = e.a_file or f.a.file, e.b_file or f.b.file
+            slides = fa.endswith(".pptx") + fb.endswith(".pptx")
+            if slides != {"": 0, "pdf": 1, "ppt": 2}[ppt]:
                 continue
-            pa, pb = corpus.pdf_pages[ia], corpus.pdf_pages[ib]
-            oa = pa[e.a_page - 1].find(e.a_text)
-            ob = pb[e.b_page - 1].find(e.b_text)
-            if oa < 0 or ob < 0:
-                continue
-            ra = [(_glob(pa, e.a_page - 1, oa + s), _glob(pa, e.a_page - 1, oa + t)) for s, t in e.a_spans]
-            rb = [(_glob(pb, e.b_page - 1, ob + s), _glob(pb, e.b_page - 1, ob + t)) for s, t in e.b_spans]
-            out.append((ia, ra, ib, rb))
+            ra = views.ranges(ia, fa, e.a_page, e.a_text, e.a_spans)
+            rb = views.ranges(ib, fb, e.b_page, e.b_text, e.b_spans)
+            if ra is not None and rb is not None and ia != ib:
+                out.append({ia: ra, ib: rb})
     return out
 
 
-def _chars(ranges: list[tuple[int, int]]) -> set[int]:
-    return {k for s, e in ranges for k in range(s, e)}
-
-
-def plagdet(corpus: Corpus, flags: list[Flag]) -> dict[str, float]:
-    """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity)."""
-    cases = _cases(corpus)
-    dets = _detections(corpus, flags)
-    case_sets = [({cp: _chars(cr), sc: _chars(sr)}, cp, sc) for _, cr, sr, cp, sc in cases]
-    det_sets = [{a: _chars(ra), b: _chars(rb)} if a != b else {} for a, ra, b, rb in dets]
+def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: str = "") -> dict[str, float]:
+    """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity).
+    On slides the cases are cut to what the slides show of each side (a slide shows a line's start)."""
+    cases = _cases(views.corpus, kinds)
+    if ppt:
+        cases = [(k, cp, c & views.on_slides[cp], sc, s & views.on_slides[sc]) for k, cp, c, sc, s in cases]
+        cases = [x for x in cases if x[2] and x[4]]
+    copiers = {(cp, sc) for _, cp, _, sc, _ in cases}
+    dets = [d for d in _detections(views, flags, ppt) if tuple(d) in copiers or tuple(d)[::-1] in copiers]
+    all_cases = _cases(views.corpus)
     rec_sum, detected, gran_sum = 0.0, 0, 0
-    for cs, cp, sc in case_sets:
-        size = len(cs[cp]) + len(cs[sc])
+    for _, cp, cc, sc, scs in cases:
         hit_cp, hit_sc, n_det = set(), set(), 0
-        for d in det_sets:
+        for d in dets:
             if cp in d and sc in d:
-                o1, o2 = cs[cp] & d[cp], cs[sc] & d[sc]
+                o1, o2 = cc & d[cp], scs & d[sc]
                 if o1 and o2:
                     hit_cp |= o1
                     hit_sc |= o2
                     n_det += 1
-        rec_sum += (len(hit_cp) + len(hit_sc)) / max(size, 1)
+        rec_sum += (len(hit_cp) + len(hit_sc)) / max(len(cc) + len(scs), 1)
         if n_det:
             detected += 1
             gran_sum += n_det
     prec_sum = 0.0
-    for d in det_sets:
+    for d in dets:
         keys = list(d)
-        if len(keys) != 2:
-            continue
-        size = sum(len(v) for v in d.values())
         hit = {k: set() for k in keys}
-        for cs, cp, sc in case_sets:
+        for _, cp, cc, sc, scs in all_cases:
             if cp in d and sc in d:
-                for k in keys:
-                    hit[k] |= cs[k] & d[k]
-        prec_sum += sum(len(v) for v in hit.values()) / max(size, 1)
-    rec = rec_sum / max(len(case_sets), 1)
-    prec = prec_sum / max(len(det_sets), 1)
+                hit[cp] |= cc & d[cp]
+                hit[sc] |= scs & d[sc]
+        prec_sum += sum(len(v) for v in hit.values()) / max(sum(len(v) for v in d.values()), 1)
+    rec = rec_sum / max(len(cases), 1)
+    prec = prec_sum / max(len(dets), 1)
     gran = gran_sum / detected if detected else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return {"precision": prec, "recall": rec, "granularity": gran, "plagdet": f1 / math.log2(1 + gran)}
+    return {"plagdet": f1 / math.log2(1 + gran), "precision": prec, "recall": rec, "granularity": gran,
+            "cases": len(cases)}
 
 
-def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: bool = True) -> dict[str, float]:
+def baseline(corpus: Corpus, threshold: float) -> tuple[set[frozenset[int]], float]:
+    """The naive method: TF-IDF over character 1-3-grams of whole PDF texts, all pairs, flag when the
+    cosine reaches `threshold`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    t = time.perf_counter()
+    docs = ["\n".join(p) for p in corpus.pdf_pages]
+    x = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(docs)
+    sim = (x @ x.T).tocoo()
+    year = corpus.year
+    out = {frozenset((int(i), int(j))) for i, j, v in zip(sim.row, sim.col, sim.data, strict=True)
+           if i < j and v >= threshold and year in (corpus.teams[i].year, corpus.teams[j].year)}
+    return out, time.perf_counter() - t
+
+
+def _fmt(d: dict[str, float]) -> str:
+    return (f"plagdet {d['plagdet']:.3f}  precision {d['precision']:.3f}  recall {d['recall']:.3f}  "
+            f"granularity {d['granularity']:.2f}  ({d['cases']} passages)")
+
+
+def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: bool = True,
+            base_threshold: float = 0.5) -> dict[str, float]:
     rng = random.Random(seed)
+    pairs = load_pairs(pair_dir() / f for f in PAIR_FILES)
     if quick:
-        corpus = make_corpus(rng, background=60, prior=30)
+        corpus = make_corpus(rng, background=60, prior=30, paraphrase_pairs=pairs, counts={
+            "verbatim": 6, "light_edit": 6, "ocr": 4, "cross_year": 4, "self_reuse": 3, "paragraph": 4,
+            "paraphrase": 6, "template_only": 6, "real_independent": 3})
     else:
-        corpus = make_corpus(rng, background=300, prior=150, counts={
+        corpus = make_corpus(rng, background=300, prior=150, paraphrase_pairs=pairs, counts={
             "verbatim": 15, "light_edit": 15, "ocr": 12, "cross_year": 10, "self_reuse": 8, "paragraph": 12,
-            "template_only": 20})
+            "paraphrase": 14, "template_only": 20, "real_independent": 6})
     reports = corpus.reports()
     t = time.perf_counter()
     flags = find_flags(reports, corpus.year, settings=settings)
@@ -128,35 +209,57 @@ def quality(seed: int, quick: bool, settings: Settings | None = None, verbose: b
     tid = {tm.team_id: i for i, tm in enumerate(corpus.teams)}
     truth = {frozenset((c.copier, c.source)): c for c in corpus.cases}
     flagged = {frozenset((tid[f.a.team_id], tid[f.b.team_id])): f for f in flags}
+    base, base_took = baseline(corpus, base_threshold)
     big = {k: c for k, c in truth.items() if c.kind != "paragraph" and c.fraction >= 0.2}
     tp = sum(1 for k in flagged if k in truth)
     prec = tp / max(len(flagged), 1)
     rec = sum(1 for k in big if k in flagged) / max(len(big), 1)
-    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for k, c in truth.items():
         by_kind[c.kind][0] += k in flagged
-        by_kind[c.kind][1] += 1
-    template_flags = sum(1 for p in corpus.template_pairs if frozenset(p) in flagged)
+        by_kind[c.kind][1] += k in base
+        by_kind[c.kind][2] += 1
+    controls = {"template_only": corpus.template_pairs, "real_independent": corpus.real_pairs}
+    false = {name: (sum(frozenset(p) in flagged for p in ps), sum(frozenset(p) in base for p in ps), len(ps))
+             for name, ps in controls.items()}
+    other_fp = sum(1 for k in flagged if k not in truth)
+    base_fp = sum(1 for k in base if k not in truth)
     kind_ok = sum(
         1 for k, c in truth.items() if k in flagged
         and (flagged[k].kind == "self_prior_year") == (c.kind == "self_reuse")
     ) / max(1, sum(1 for k in truth if k in flagged))
-    pd = plagdet(corpus, flags)
+    views = Views(corpus)
+    pd_pdf, pd_ppt, pd_pp = plagdet(views, flags), plagdet(views, flags, ppt="pdf"), plagdet(views, flags, ppt="ppt")
+    kinds = sorted(by_kind)
+    per_kind = {k: [plagdet(views, flags, {k}, ppt=m) for m in ("", "pdf", "ppt")] for k in kinds}
     res = {"reports": len(reports), "flags": len(flags), "precision": prec, "recall_20": rec,
-           "template_flags": template_flags, "kind_accuracy": kind_ok, "seconds": took,
-           "paragraph_found": by_kind["paragraph"][0], "paragraph_cases": by_kind["paragraph"][1],
-           **{f"pan_{k}": v for k, v in pd.items()}}
+           "template_flags": false["template_only"][0], "real_independent_flags": false["real_independent"][0],
+           "kind_accuracy": kind_ok, "seconds": took, "baseline_seconds": base_took,
+           **{f"found_{k}": v[0] / max(v[2], 1) for k, v in by_kind.items()},
+           **{f"pan_{k}": v for k, v in pd_pdf.items()}, **{f"ppt_pdf_{k}": v for k, v in pd_ppt.items()},
+           **{f"ppt_ppt_{k}": v for k, v in pd_pp.items()}}
     if verbose:
         print(f"corpus: {len(corpus.teams)} teams, {len(reports)} reports (PDF+PPT), {len(corpus.cases)} labelled copies")
-        print(f"find_flags: {took:.1f} s, {len(flags)} flags")
-        print(f"document level: precision {prec:.3f}, recall (copies >= 20 %) {rec:.3f}, "
-              f"template-only pairs flagged {template_flags}/{len(corpus.template_pairs)}, kind accuracy {kind_ok:.3f}")
-        for kind, (hit, n) in sorted(by_kind.items()):
-            print(f"  {kind:12s} detected {hit}/{n}")
-        fp = [f for k, f in flagged.items() if k not in truth]
-        for f in fp[:5]:
+        print(f"banzu find_flags: {took:.1f} s, {len(flags)} flags; naive TF-IDF baseline (char 1-3-grams, "
+              f"cosine >= {base_threshold}): {base_took:.1f} s, {len(base)} flags")
+        print(f"document level: precision {prec:.3f} (baseline {sum(k in truth for k in base) / max(len(base), 1):.3f}), "
+              f"recall (copies >= 20 %) {rec:.3f}, kind accuracy {kind_ok:.3f}")
+        print(f"  {'kind':16s} {'banzu':>7s} {'baseline':>9s}")
+        for kind in kinds:
+            hit, bhit, n = by_kind[kind]
+            print(f"  {kind:16s} {hit:3d}/{n:<3d} {bhit:5d}/{n}")
+        for name, (fl, bfl, n) in false.items():
+            print(f"  {name:16s} false flags {fl}/{n} (baseline {bfl}/{n})")
+        print(f"  other false flags: {other_fp - false['template_only'][0] - false['real_independent'][0]} "
+              f"(baseline {base_fp - false['template_only'][1] - false['real_independent'][1]})")
+        for f in [f for k, f in flagged.items() if k not in truth][:5]:
             print(f"  false flag: {f.a.team_id} / {f.b.team_id} ratio {f.copy_ratio_a:.3f}/{f.copy_ratio_b:.3f}")
-        print("passage level (PAN): " + ", ".join(f"{k} {v:.3f}" for k, v in pd.items()))
+        print(f"passage level (PAN), PDF vs PDF: {_fmt(pd_pdf)}")
+        print(f"passage level (PAN), slides vs PDF: {_fmt(pd_ppt)}")
+        print(f"passage level (PAN), slides vs slides: {_fmt(pd_pp)}")
+        for k in kinds:
+            for name, d in zip(("PDF/PDF", "PPT/PDF", "PPT/PPT"), per_kind[k], strict=True):
+                print(f"  {k if name == 'PDF/PDF' else '':16s} {name} {_fmt(d)}")
     return res
 
 

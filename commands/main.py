@@ -13,14 +13,18 @@ import typer
 from rich.console import Console
 
 from commands import store as store_commands
+from commands.exports import export_app
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
-flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
-app.add_typer(flags_app, name="flags")
 store_commands.register(app)
+app.add_typer(export_app, name="export")
 console = Console(stderr=True)
+
+from commands.flags import flags_app  # noqa: E402
+
+app.add_typer(flags_app, name="flags")
 
 
 @app.command()
@@ -101,26 +105,6 @@ def sample(
     ground_truth.write(truth_path)
     console.print(f"示例收件箱：{root}（标准答案：{truth_path}）")
     typer.echo(str(root.resolve()))
-
-
-@flags_app.command("decide")
-def decide_flag(
-    flag_id: Annotated[str, typer.Argument(help="标记编号（flags.json 中的 id）")],
-    decision: Annotated[str, typer.Argument(help="confirmed（确认抄袭）或 dismissed（排除）")],
-    year: Annotated[int, typer.Option(help="活动年度")] = date.today().year,
-    note: Annotated[str | None, typer.Option(help="复核意见")] = None,
-) -> None:
-    """Record a discipline officer's decision on a flag; it survives later runs."""
-    from core.settings import get_settings
-    from pipeline.store import Store
-
-    if decision not in ("confirmed", "dismissed"):
-        console.print("[red]结论只能是 confirmed 或 dismissed[/red]")
-        raise typer.Exit(2)
-    if not Store(get_settings()).decide_flag(year, flag_id, decision, note):
-        console.print(f"[red]{year} 年没有编号为 {flag_id} 的查重标记[/red]")
-        raise typer.Exit(1)
-    console.print(f"已记录：{flag_id} → {decision}")
 
 
 if __name__ == "__main__":

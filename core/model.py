@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.codes import Code
+
 PageSource = Literal["text_layer", "ocr", "mixed"]
 BBox = tuple[float, float, float, float]
 
@@ -74,7 +76,7 @@ class Document(BaseModel):
 
     @property
     def readable(self) -> bool:
-        return not any(p.code == "unreadable_file" for p in self.problems)
+        return not any(p.code == Code.UNREADABLE_FILE for p in self.problems)
 
     @property
     def text(self) -> str:
@@ -304,6 +306,32 @@ class Evidence(BaseModel):
     b_file: str | None = None
 
 
+class SectionRatio(BaseModel):
+    """Copy ratio of one section of a report, under the report's own heading (一、班组概况 …)."""
+
+    heading: str
+    chars: int
+    ratio: float
+
+
+class CopyRatios(BaseModel):
+    """Extension: CNKI-style 文字复制比 of one report over every flag that involves it (checks.similarity.ratios);
+    `notes` explains each number in one Chinese line (keys: total, without_template, without_self, largest,
+    sections)."""
+
+    file: str
+    chars: int  # the report's characters, punctuation and spaces not counted
+    total: float  # shared with any flagged source, the template and standard wording included
+    without_template: float  # 去除引用: template, standard wording and common phrases not counted
+    without_self: float  # 去除本人: the team's own earlier reports not counted either
+    largest: float  # the largest single source
+    largest_team_id: str | None = None
+    largest_year: int | None = None
+    largest_team: str = ""
+    sections: list[SectionRatio] = Field(default_factory=list)
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
 class Flag(BaseModel):
     a: FlagSide
     b: FlagSide
@@ -318,6 +346,9 @@ class Flag(BaseModel):
     decision_note: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    # extensions: the CNKI-style ratios of each side's report (checks.similarity.ratios)
+    ratios_a: CopyRatios | None = None
+    ratios_b: CopyRatios | None = None
 
     def contract(self) -> dict[str, Any]:
         d = self.model_dump(mode="json")

@@ -9,22 +9,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.codes import Code
 from core.model import Document, Problem
 
 from . import problems as msg
 from .options import ExtractOptions
-from .sniff import EXTENSIONS, extension_matches, sniff_format
+from .sniff import EXTENSIONS, describe_foreign, extension_matches, sniff_format
 
-EXTRACTOR_VERSION = "1.4.0"  # 1.4: damaged PDFs, blank pages, archives
+EXTRACTOR_VERSION = "1.5.0"  # 1.5: damaged PDFs, blank pages, RAR/7z members, pixel limits
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 
 FORMAT_NAMES = {"pdf": "PDF", "pptx": "PPTX 演示文稿", "ppt": "PPT 演示文稿", "doc": "Word 文档",
                 "docx": "Word 文档", "xlsx": "Excel 表格", "xls": "Excel 表格", "image": "图片",
-                "zip": "压缩包", "odf": "OpenDocument 文档", "keynote": "Keynote 演示文稿", "ofd": "OFD 版式文档",
-                "unknown": "未知格式"}
-# documents in a format banzu cannot read yet: the finding names the format and asks for PDF
-UNSUPPORTED_DOCUMENTS = {"odf", "keynote", "ofd"}
+                "zip": "压缩包", "unknown": "未知格式", "ole": "Office 复合文档", "odf": "OpenDocument 文档",
+                "rtf": "RTF 文档", "ofd": "OFD 版式文档",
+                "keynote": "Keynote 演示文稿"}
 
 
 def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
@@ -40,15 +40,22 @@ def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Docum
         from .image import extract_image
 
         return extract_image(path, name, options)
-    if fmt in ("ppt", "doc", "docx", "xls", "xlsx"):
+    if fmt == "ofd":
+        from .ofd import extract_ofd
+
+        return extract_ofd(path, name, options)
+    if fmt in ("ppt", "doc", "docx", "xls", "xlsx", "ole", "odf", "rtf"):
         from .legacy import extract_office
 
-        return extract_office(fmt, path, name, options)
-    if fmt in UNSUPPORTED_DOCUMENTS:
+        return extract_office(fmt, path, name, options, _dispatch)
+    if fmt == "keynote":  # recognised so the finding names it; banzu cannot read it
         return Document(path=name, format=fmt, problems=[msg.unreadable(msg.UNSUPPORTED_DOCUMENT.format(
             fmt=FORMAT_NAMES[fmt]), name)])
     if fmt == "zip":
         return Document(path=name, format="zip", problems=[msg.unreadable(msg.ZIP_AS_DOCUMENT, name)])
+    if (foreign := describe_foreign(path)) is not None:
+        return Document(path=name, format="unknown", metadata={"detected": foreign},
+                        problems=[msg.unreadable(msg.FOREIGN.format(fmt=foreign), name)])
     ext = path.suffix or Path(name).suffix or "无"
     return Document(path=name, format="unknown", problems=[msg.unreadable(msg.UNKNOWN.format(ext=ext), name)])
 
@@ -72,9 +79,10 @@ def extract(path: str | Path, *, name: str | None = None, options: ExtractOption
     ext = Path(name).suffix.lower()
     known_ext = any(ext in exts for exts in EXTENSIONS.values())
     if fmt == "unknown" and known_ext and path.is_file():
-        doc.problems = [msg.unreadable(msg.EXT_MISMATCH.format(ext=ext, fmt="未知格式"), name)]
+        actual = doc.metadata.get("detected", "未知格式")
+        doc.problems = [msg.unreadable(msg.EXT_MISMATCH.format(ext=ext, fmt=actual) + msg.ASK_PDF, name)]
     elif ext and fmt not in ("empty", "unknown") and not extension_matches(name, fmt) and doc.readable:
         text = msg.EXT_MISMATCH.format(ext=ext, fmt=FORMAT_NAMES.get(fmt, fmt))
-        doc.problems.append(Problem(code="extension_mismatch", message=text, file=name))
+        doc.problems.append(Problem(code=Code.EXTENSION_MISMATCH, message=text, file=name))
     doc.extractor_version = EXTRACTOR_VERSION
     return doc

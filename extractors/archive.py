@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from core.codes import Code
 from core.model import Problem
 
 from . import problems as msg
@@ -279,7 +280,7 @@ def _safe_relative(name: str) -> str | None:
 
 
 def _unsafe(message: str, archive: Path) -> Problem:
-    return Problem(code="unsafe_archive_member", message=message, file=archive.name)
+    return Problem(code=Code.UNSAFE_ARCHIVE_MEMBER, message=message, file=archive.name)
 
 
 def _disk_name(index: int, rel: str) -> str:
@@ -433,7 +434,7 @@ def _extract_one(
     taken.add(unique)
     problem = None
     if unique != rel:
-        problem = Problem(code="archive_name_clash", file=archive.name, message=(
+        problem = Problem(code=Code.ARCHIVE_NAME_CLASH, file=archive.name, message=(
             f"压缩包内有多个同名文件“{rel}”，后一个已按“{unique}”保留，请确认以哪一个为准。"))
     return Member(name=unique, path=target), problem
 

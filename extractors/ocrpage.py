@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.codes import Code
 from core.model import Page, Problem
 
 from . import problems as msg
@@ -20,10 +21,10 @@ def ocr_image(img: np.ndarray, options: ExtractOptions, page_no: int) -> tuple[O
         return run_with_timeout(engine, img, options.page_timeout), None
     except OcrTimeout:
         text = msg.OCR_TIMEOUT.format(page=page_no, seconds=options.page_timeout)
-        return None, Problem(code="ocr_timeout", page=page_no, message=text)
+        return None, Problem(code=Code.OCR_TIMEOUT, page=page_no, message=text)
     except Exception as exc:  # noqa: BLE001 - a failing engine costs this page only
         why = f"{type(exc).__name__}: {exc}"[:120]
-        return None, Problem(code="ocr_failed", page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
+        return None, Problem(code=Code.OCR_FAILED, page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
 
 
 def ocr_into(out: Page, img: np.ndarray, options: ExtractOptions, scale: float, tables: bool = True) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 
+from core.codes import Code
 from core.model import Document, Line, Page, Problem
 
 from . import problems as msg
@@ -214,7 +215,7 @@ def is_blank(page: pymupdf.Page, images: int, vectors: list) -> bool:
 def _wants_ocr(out: Page, options: ExtractOptions) -> bool:
     """Whether this page, whose text layer is not used, is to be OCR'd; if OCR is off it gets the problem."""
     if not options.ocr:
-        out.problems.append(Problem(code="ocr_disabled", message=msg.NO_TEXT_NO_OCR, page=out.page))
+        out.problems.append(Problem(code=Code.OCR_DISABLED, message=msg.NO_TEXT_NO_OCR, page=out.page))
     return options.ocr
 
 
@@ -237,7 +238,7 @@ def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
     try:
         img = render_gray(page, dpi)
     except Exception as exc:  # noqa: BLE001
-        out.problems.append(Problem(code="page_unreadable", page=out.page,
+        out.problems.append(Problem(code=Code.PAGE_UNREADABLE, page=out.page,
                                     message=msg.PAGE_RENDER_FAILED.format(page=out.page, why=type(exc).__name__)))
         return out
     ocr_into(out, img, options, scale=72.0 / dpi)
@@ -252,7 +253,7 @@ def read_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> Page
 
 def _broken_page(page_no: int, exc: BaseException) -> Page:
     return Page(page=page_no, source="ocr", reason="page_unreadable", problems=[
-        Problem(code="page_unreadable", page=page_no,
+        Problem(code=Code.PAGE_UNREADABLE, page=page_no,
                 message=msg.PAGE_RENDER_FAILED.format(page=page_no, why=type(exc).__name__))])
 
 
@@ -268,7 +269,7 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
         total = doc.page_count
         limit = min(total, options.max_pages)
         if total > limit:
-            doc_out.problems.append(Problem(code="too_many_pages",
+            doc_out.problems.append(Problem(code=Code.TOO_MANY_PAGES,
                                             message=msg.TOO_MANY_PAGES.format(total=total, limit=limit)))
         doc_out.metadata = {"page_count": total, "encrypted": bool(doc.is_encrypted)}
         started = time.perf_counter()
@@ -298,7 +299,7 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
         if workers > 1:
             from .workers import ocr_pages_in_workers
 
-            done = ocr_pages_in_workers(path, pending, options, workers)
+            done = ocr_pages_in_workers(path, pending, options, workers, ocr_page)
             doc_out.pages = [done.get(p.page, p) for p in doc_out.pages]
         if (damaged := damage_problem(path, doc, doc_out.pages, name)) is not None:
             doc_out.problems.append(damaged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.codes import Code
 from core.model import Problem
 
 NOT_FOUND = "文件不存在或无法读取（可能已被移走或没有读取权限）。"
@@ -9,7 +10,10 @@ EMPTY = "文件为空（0 字节），请重新提交。"
 CORRUPT = "文件已损坏或不完整，无法打开，请重新提交完整文件。"
 ENCRYPTED = "文件已加密（设有打开密码），无法读取，请提交未加密的文件。"
 EXT_MISMATCH = "文件内容与扩展名不符（扩展名为 {ext}，实际为 {fmt}），请确认后重新提交。"
-UNKNOWN = "无法识别的文件格式（扩展名 {ext}），请提交 PDF、PPTX 或图片文件。"
+UNKNOWN = "无法识别的文件格式（扩展名 {ext}），请转换为 PDF 后重新提交。"
+FOREIGN = "文件为 {fmt} 格式，系统无法读取，请转换为 PDF 后重新提交。"
+ASK_PDF = "如无法确认，请转换为 PDF 后重新提交。"
+OFD_BROKEN = "OFD 版式文档结构不完整（{why}），无法读取，请导出为 PDF 后重新提交。"
 LEGACY_NO_SOFFICE = "文件为 {fmt} 格式，系统暂无法读取，请另存为 {target} 后重新提交。"
 LEGACY_CONVERT_FAILED = "{fmt} 文件转换失败（{why}），请另存为 {target} 后重新提交。"
 UNSUPPORTED_DOCUMENT = "文件是{fmt}，系统暂无法读取，请另存为 PDF（演示文稿可另存为 PPTX）后重新提交。"
@@ -28,4 +32,4 @@ SLIDE_FAILED = "第 {page} 张幻灯片读取出错（{why}），部分内容可
 
 
 def unreadable(message: str, file: str | None = None) -> Problem:
-    return Problem(code="unreadable_file", message=message, file=file)
+    return Problem(code=Code.UNREADABLE_FILE, message=message, file=file)

@@ -10,6 +10,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
+from core.codes import Code
 from core.model import Document, Line, Page, Problem, Table
 
 from . import problems as msg
@@ -46,7 +47,7 @@ class SlideReader:
             try:
                 self.shape(shape)
             except Exception as exc:  # noqa: BLE001 - one odd shape must not lose the slide
-                self.page.problems.append(Problem(code="slide_partly_unreadable", page=self.page.page,
+                self.page.problems.append(Problem(code=Code.SLIDE_PARTLY_UNREADABLE, page=self.page.page,
                                                   message=msg.SLIDE_FAILED.format(page=self.page.page, why=type(exc).__name__)))
 
     def shape(self, shape) -> None:
@@ -92,7 +93,7 @@ class SlideReader:
             return
         blob = shape.image.blob
         if too_many_pixels(size := declared_size(blob), MAX_PICTURE_PIXELS):  # never decode a pixel bomb
-            self.page.problems.append(Problem(code="image_too_large", page=self.page.page, message=(
+            self.page.problems.append(Problem(code=Code.IMAGE_TOO_LARGE, page=self.page.page, message=(
                 f"第 {self.page.page} 张幻灯片中的" + too_large_message(size, "图片") + "该图片中的文字未识别。")))  # type: ignore[arg-type]
             return
         img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_GRAYSCALE)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
+from core.codes import Code
 from core.model import Page, Problem
 
 from . import problems as msg
@@ -54,10 +57,11 @@ def _init_worker() -> None:
     os.environ.setdefault("BANZU_OCR_THREADS", "1")
 
 
-def _ocr_in_worker(path: str, out: Page, options: ExtractOptions) -> Page:
-    import pymupdf
+PageReader = Callable[[Any, Page, ExtractOptions], Page]
 
-    from .pdf import ocr_page
+
+def _ocr_in_worker(path: str, out: Page, options: ExtractOptions, ocr_page: PageReader) -> Page:
+    import pymupdf
 
     doc = _DOCS.get(path)
     if doc is None:
@@ -68,20 +72,25 @@ def _ocr_in_worker(path: str, out: Page, options: ExtractOptions) -> Page:
     return ocr_page(doc.load_page(out.page - 1), out, options)
 
 
-def ocr_pages_in_workers(path: Path, pages: list[Page], options: ExtractOptions, workers: int) -> dict[int, Page]:
-    """OCR `pages` of the PDF at `path` in `workers` processes; a lost page becomes a problem."""
+def ocr_pages_in_workers(path: Path, pages: list[Page], options: ExtractOptions, workers: int,
+                         ocr_page: PageReader) -> dict[int, Page]:
+    """OCR `pages` of the PDF at `path` in `workers` processes; a lost page becomes a problem.
+
+    `ocr_page(pymupdf_page, page, options)` is the PDF reader's own page OCR, passed in (a module-level
+    function pickles by name) so this module need not import the reader that calls it.
+    """
     done: dict[int, Page] = {}
     # spawn, not fork: a forked onnxruntime thread pool can deadlock
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(pages)), initializer=_init_worker, mp_context=ctx) as pool:
-        futures = [(p, pool.submit(_ocr_in_worker, str(path), p, options)) for p in pages]
+        futures = [(p, pool.submit(_ocr_in_worker, str(path), p, options, ocr_page)) for p in pages]
         # the page limit is enforced inside the worker; this outer limit only catches a stuck renderer
         outer = options.page_timeout * 2 + 60
         for page, fut in futures:
             try:
                 done[page.page] = fut.result(timeout=outer * max(1, len(pages) // workers))
             except (FutureTimeout, Exception) as exc:  # noqa: BLE001 - a dead worker costs its page only
-                page.problems.append(Problem(code="ocr_failed", page=page.page, message=msg.OCR_FAILED.format(
+                page.problems.append(Problem(code=Code.OCR_FAILED, page=page.page, message=msg.OCR_FAILED.format(
                     page=page.page, why=type(exc).__name__)))
                 done[page.page] = page
     return done

@@ -18,6 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from checks.completeness import check_completeness
 from checks.similarity import find_flags
 from checks.statistics import roll_up
+from core.codes import Code
 from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import recommending_units, year_rules
 from core.settings import get_settings
@@ -26,6 +27,7 @@ from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.review import with_reviews
 from pipeline.store.safety import acquire_run_lock, release_run_lock
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
@@ -135,6 +137,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         completeness = completeness_task(found, documents, year)
         _stage("查重比对")
         flags = similarity_task(store, found, completeness, documents, year)
+        completeness = with_reviews(store, completeness)  # 初选 decisions and 第十五条 from the workspace
         statistics = roll_up(completeness, year_rules(year))
 
         summary.units = len(completeness.units)
@@ -142,7 +145,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         summary.teams = len(completeness.teams)
         summary.teams_complete = sum(t.complete for t in completeness.teams)
         summary.unreadable = sum(
-            any(p.code == "unreadable_file" for p in f.problems) for f in completeness.files
+            any(p.code == Code.UNREADABLE_FILE for p in f.problems) for f in completeness.files
         )
         summary.flags = len(flags)
         summary.finished_at = datetime.now(UTC)

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.codes import Code
 from core.model import Inbox, InboxFile, Problem, TeamPackage
 from extractors.archive import archive_kind, decode_name_bytes, safe_extract
 from extractors.sniff import sniff_format
@@ -117,7 +118,7 @@ def _special_file(p: Path, rel: str) -> InboxFile:
     what = "指向收件箱之外或其他位置，" if kind == "符号链接" else ""
     return InboxFile(
         path=rel, sha256="", size=0, role="unrecognized", received_at=datetime.now(UTC),
-        problems=[Problem(code="special_file", file=rel, message=(
+        problems=[Problem(code=Code.SPECIAL_FILE, file=rel, message=(
             f"“{rel}”是{kind}，不是普通文件，{what}系统不会读取或归档它。"
             "如果这是申报材料，请把文件本身（而不是链接）放入收件箱或重新提交。"))],
     )
@@ -135,7 +136,7 @@ def _unsupported_archive_problem(path: Path, inbox_path: str) -> Problem | None:
     if kind is None:
         return None
     return Problem(
-        code="unreadable_file",
+        code=Code.UNREADABLE_FILE,
         message=f"压缩包为 {kind} 格式，系统只能解压 ZIP、RAR 和 7z 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
         file=inbox_path,
     )
@@ -251,7 +252,7 @@ def mark_team_id_variants(inbox: Inbox) -> None:
         text = (f"班组编号“{package.team_id}”与“{first[key]}”只是全角/半角写法不同，可能是同一个班组提交了两次，"
                 "请核对后合并为一个班组（以正确的编号为准）。")
         for f in [*package.files, *package.archives]:
-            f.problems.append(Problem(code="team_id_variant", file=f.path, message=text))
+            f.problems.append(Problem(code=Code.TEAM_ID_VARIANT, file=f.path, message=text))
 
 
 def mark_duplicates(inbox: Inbox) -> None:

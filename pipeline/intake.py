@@ -6,6 +6,7 @@ import time
 import traceback
 from pathlib import Path
 
+from core.codes import Code
 from core.model import (
     CompletenessReport,
     Document,
@@ -19,7 +20,7 @@ from core.settings import Settings
 from extractors import EXTRACTOR_VERSION, ExtractOptions
 from extractors.deadline import read_with_deadline
 from extractors.sniff import sniff_format
-from pipeline.store import Store
+from pipeline.store import Store, as_utc
 
 REPORT_KINDS = ("report_pdf", "report_ppt")
 
@@ -72,7 +73,7 @@ def failed_document(file: InboxFile, error: BaseException | None) -> Document:
         extractor_version=EXTRACTOR_VERSION,
         problems=[
             Problem(
-                code="extraction_failed",
+                code=Code.EXTRACTION_FAILED,
                 message=f"系统读取该文件时出错（{detail[:200]}），原文件已保存，下次运行将自动重试；如仍失败请联系系统管理员。",
                 file=file.path,
             )
@@ -142,6 +143,7 @@ def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[Repo
     for flag in flags:
         if (record := decisions.get(flag.flag_id)) is not None:
             flag.decision, flag.decision_note = record.decision, record.decision_note
+            flag.decided_by, flag.decided_at = record.decided_by, as_utc(record.decided_at)
         for side in (flag.a, flag.b):
             sha = sha_of.get((side.year, side.file))
             archived = store.archive_path_of(sha) if sha else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from core.codes import CODES, is_blocking
+from core.codes import CODES, Code, is_blocking
 from core.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
 from core.reference import RecommendingUnit, YearRules
 
@@ -87,14 +87,14 @@ def _package(package: TeamPackage, documents: dict[str, Document], rules: YearRu
 def _unit_duplicates(analyses: list[UnitAnalysis], rules: YearRules) -> None:
     by_unit: dict[str, list[UnitAnalysis]] = defaultdict(list)
     for a in analyses:
-        if not any(p.code == "unit_not_identified" for p in a.result.problems):
+        if not any(p.code == Code.UNIT_NOT_IDENTIFIED for p in a.result.problems):
             by_unit[a.result.unit].append(a)
     for unit, group in by_unit.items():
         if len(group) < 2:
             continue
         for a in group:
             others = "、".join(f"“{b.result.source_file}”" for b in group if b is not a)
-            a.result.problems.append(Problem(code="duplicate_unit_file", file=a.result.source_file, message=(
+            a.result.problems.append(Problem(code=Code.DUPLICATE_UNIT_FILE, file=a.result.source_file, message=(
                 f"推荐单位“{unit}”提交了多个推荐材料文件：本文件与{others}，请确认以哪一份为准。")))
 
 
@@ -121,7 +121,7 @@ def _match_letters(analyses: list[UnitAnalysis], packages: list[_Package]) -> No
                 pkg.letter_company = pkg.letter_company or row.company or None
             else:
                 a.result.problems.append(Problem(
-                    code="recommended_team_without_submission", file=a.result.source_file, page=row.page,
+                    code=Code.RECOMMENDED_TEAM_WITHOUT_SUBMISSION, file=a.result.source_file, page=row.page,
                     message=(f"第{row.page}页推荐函推荐了“{row.full}”，但没有收到该班组的申报材料"
                              "（报名表、成果报告），请核实该班组是否已在系统中报名。")))
 
@@ -138,12 +138,12 @@ def _award_lists(analyses: list[UnitAnalysis]) -> None:
             hit = find_in_rows(row, a.award_rows)
             if hit is None:
                 a.result.problems.append(Problem(
-                    code="recommended_team_not_in_award_list", file=a.result.source_file, page=first,
+                    code=Code.RECOMMENDED_TEAM_NOT_IN_AWARD_LIST, file=a.result.source_file, page=first,
                     message=(f"推荐函（第{row.page}页）推荐的“{row.full}”没有出现在第{pages_txt}页的获奖名单中，"
                              "请核实该班组是否获得本行业（地区）的年度质量信得过班组称号。")))
             elif any_marked and not hit.marked:
                 a.result.problems.append(Problem(
-                    code="recommended_team_not_marked", file=a.result.source_file, page=hit.page,
+                    code=Code.RECOMMENDED_TEAM_NOT_MARKED, file=a.result.source_file, page=hit.page,
                     message=(f"第{hit.page}页获奖名单中“{hit.full}”没有标注为推荐班组，"
                              "而推荐函推荐了该班组，请核对标注。")))
 
@@ -159,10 +159,10 @@ def _team_problems(pkg: _Package, rules: YearRules, units: Sequence[Recommending
     for kind in rules.team_files:
         if getattr(roles, kind, None) is None:
             name = rules.team_file_names.get(kind) or FILE_NAMES.get(kind, kind)
-            r.problems.append(Problem(code=f"missing_{kind}", file=pkg.package.source, message=(
+            r.problems.append(Problem(code=Code(f"missing_{kind}"), file=pkg.package.source, message=(
                 f"{where}中没有{name}（包内文件：{listing}），请该班组补交。")))
     for f in roles.unreadable:
-        r.problems.append(Problem(code="team_file_unreadable", file=f.path, message=(
+        r.problems.append(Problem(code=Code.TEAM_FILE_UNREADABLE, file=f.path, message=(
             f"{where}中的文件“{f.path.rsplit('/', 1)[-1]}”无法读取（损坏、加密或格式不符），请该班组重新提交。")))
     names = []
     for unit, _, _ in pkg.recommenders:
@@ -171,13 +171,13 @@ def _team_problems(pkg: _Package, rules: YearRules, units: Sequence[Recommending
     if names:
         r.recommender = names[0]
         if len(names) > 1:
-            r.problems.append(Problem(code="team_recommended_twice", file=pkg.package.source, message=(
+            r.problems.append(Problem(code=Code.TEAM_RECOMMENDED_TWICE, file=pkg.package.source, message=(
                 f"班组“{r.team}”同时被{'、'.join(names)}推荐，请确认以哪个推荐单位为准。")))
         if not pkg.listed_recommender:
-            r.problems.append(Problem(code="team_recommender_unlisted", file=pkg.package.source, message=(
+            r.problems.append(Problem(code=Code.TEAM_RECOMMENDER_UNLISTED, file=pkg.package.source, message=(
                 f"推荐班组“{r.team}”的单位“{names[0]}”不在推荐单位名单（附件2）中，请核实该推荐是否有效。")))
     else:
-        r.problems.append(Problem(code="team_not_recommended", file=pkg.package.source, message=(
+        r.problems.append(Problem(code=Code.TEAM_NOT_RECOMMENDED, file=pkg.package.source, message=(
             f"班组“{r.team}”（{pkg.package.team_id}）不在任何推荐单位的推荐函中，未经推荐不能参加活动，"
             "请核实其推荐单位是否已发送推荐函。")))
     form = roles.registration_form
@@ -185,14 +185,14 @@ def _team_problems(pkg: _Package, rules: YearRules, units: Sequence[Recommending
         lacking = [k for k in FORM_CORE if k in (rules.registration_form_fields or FORM_CORE)
                    and not roles.form_fields.get(k)]
         if lacking:
-            r.problems.append(Problem(code="registration_form_incomplete", file=form.path, page=1, message=(
+            r.problems.append(Problem(code=Code.REGISTRATION_FORM_INCOMPLETE, file=form.path, page=1, message=(
                 f"报名表“{form.path.rsplit('/', 1)[-1]}”第1页中没有读到{'、'.join(lacking)}，"
                 "请核对报名表是否填写完整。")))
     form_unit = roles.form_fields.get("推荐单位")
     if form_unit and r.recommender:
         m = match_unit(form_unit, units)
         if m is not None and m.name != r.recommender:
-            r.problems.append(Problem(code="team_recommender_mismatch", file=_path(roles.registration_form),
+            r.problems.append(Problem(code=Code.TEAM_RECOMMENDER_MISMATCH, file=_path(roles.registration_form),
                                       page=1, message=(f"报名表第1页填写的推荐单位是“{m.name}”，"
                                                        f"但推荐该班组的是“{r.recommender}”的推荐函，请核对。")))
     if any(is_late(f, rules) for f in [*files, *pkg.package.archives]):

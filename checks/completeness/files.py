@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.codes import Code
 from core.model import Document, FileResult, InboxFile, Problem
 from core.reference import YearRules
 
 # the contract's unreadable_file covers "not the format it claims", which the extractors name apart
-UNREADABLE_CODES = ("unreadable_file", "extension_mismatch")
+UNREADABLE_CODES = (Code.UNREADABLE_FILE, Code.EXTENSION_MISMATCH)
 # a file whose reading failed as a whole (the extractor crashed): an error, retried on the next run
-FAILED_CODES = ("extraction_failed",)
+FAILED_CODES = (Code.EXTRACTION_FAILED,)
 
 
 def deadline_end(rules: YearRules) -> datetime:
@@ -31,7 +32,7 @@ def is_late(f: InboxFile, rules: YearRules) -> bool:
 
 def late_problem(f: InboxFile, rules: YearRules) -> Problem:
     when = (f.received_at or f.first_seen).astimezone(ZoneInfo(rules.timezone))  # type: ignore[union-attr]
-    return Problem(code="late_submission", file=f.path, message=(
+    return Problem(code=Code.LATE_SUBMISSION, file=f.path, message=(
         f"文件“{f.path}”于{when:%Y年%m月%d日 %H:%M}收到，晚于{rules.deadline:%Y年%m月%d日}的截止日期，"
         "请确认是否接受逾期材料。"))
 
@@ -42,7 +43,7 @@ def unreadable_problems(f: InboxFile, doc: Document | None) -> list[Problem]:
     if doc is not None:
         found += [p for p in doc.problems if p.code in UNREADABLE_CODES]
     elif not f.duplicate_of and not f.problems and f.role != "unrecognized":
-        found.append(Problem(code="unreadable_file", message=(
+        found.append(Problem(code=Code.UNREADABLE_FILE, message=(
             f"文件“{f.path}”未能读取（提取失败），请检查文件是否损坏，必要时请提交单位重新提交。")))
     out = []
     seen = set()
@@ -78,11 +79,11 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
     )
     if f.duplicate_of:
         result.status = "duplicate"
-        result.problems.append(Problem(code="duplicate_file", file=f.path, message=(
+        result.problems.append(Problem(code=Code.DUPLICATE_FILE, file=f.path, message=(
             f"文件“{f.path}”与“{f.duplicate_of}”内容完全相同，是重复提交，审核时只看前者。")))
     else:
         own = in_archive or f.role == "unrecognized"
-        bad = [p for p in f.problems if p.code == "unreadable_file"] if own else unreadable_problems(f, doc)
+        bad = [p for p in f.problems if p.code == Code.UNREADABLE_FILE] if own else unreadable_problems(f, doc)
         if bad:
             result.status = "error"
             result.problems.extend(bad)
@@ -92,7 +93,7 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
         if f.role == "unrecognized":
             if not bad:
                 result.status = "unrecognized"
-            result.problems.append(Problem(code="unrecognized_file", file=f.path, message=(
+            result.problems.append(Problem(code=Code.UNRECOGNIZED_FILE, file=f.path, message=(
                 f"文件“{f.path}”既不在推荐材料目录也不属于任何班组的申报文件夹，无法归属，"
                 "请确认它是谁提交的并放到正确的位置。")))
     if is_late(f, rules) and not member:

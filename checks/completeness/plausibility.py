@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.codes import Code
 from core.model import Problem
 
 from .statistics_table import StatisticsReading
@@ -42,21 +43,21 @@ def check_statistics(reading: StatisticsReading, file: str, page: int, letter_co
 
     reg, pub = _num(f, REGISTERED), _num(f, PUBLISHED)
     if reg is not None and pub is not None and pub > reg:
-        warn("statistics_published_exceeds_registered", PUBLISHED,
+        warn(Code.STATISTICS_PUBLISHED_EXCEEDS_REGISTERED, PUBLISHED,
              f"发布班组数（{_fmt(pub)}）大于发布会报名班组数（{_fmt(reg)}），请核对这两项数字。")
     rec = _num(f, RECOMMENDED)
     if rec is not None and letter_count and rec != letter_count:
-        warn("statistics_recommended_count_mismatch", RECOMMENDED,
+        warn(Code.STATISTICS_RECOMMENDED_COUNT_MISMATCH, RECOMMENDED,
              f"本年度推荐班组数填写为{_fmt(rec)}个，但推荐函列出了{letter_count}个班组，请核对推荐数量。")
     ent, teams = _num(f, ENTERPRISES), _num(f, TEAMS)
     if ent is not None and teams is not None and ent > teams:
-        warn("statistics_enterprises_exceed_teams", ENTERPRISES,
+        warn(Code.STATISTICS_ENTERPRISES_EXCEED_TEAMS, ENTERPRISES,
              f"开展活动的企业数（{_fmt(ent)}）大于开展活动的班组数（{_fmt(teams)}），每个企业至少应有一个班组，请核对。")
     if rec is not None and teams is not None and rec > teams:
-        warn("statistics_recommended_exceeds_teams", RECOMMENDED,
+        warn(Code.STATISTICS_RECOMMENDED_EXCEEDS_TEAMS, RECOMMENDED,
              f"推荐班组数（{_fmt(rec)}）大于本年度开展活动的班组数（{_fmt(teams)}），请核对。")
     cum = _num(f, CUMULATIVE)
     if cum is not None and rec is not None and cum < rec:
-        warn("statistics_cumulative_below_current", CUMULATIVE,
+        warn(Code.STATISTICS_CUMULATIVE_BELOW_CURRENT, CUMULATIVE,
              f"历年质量信得过班组累计数（{_fmt(cum)}）小于本年度推荐班组数（{_fmt(rec)}），请核对。")
     return out

@@ -19,6 +19,7 @@ from .text import is_blank_value, nfkc, squash
 
 IMAGE_FORMATS = {"image", "jpg", "jpeg", "png", "tif", "tiff", "bmp"}
 PPT_FORMATS = {"pptx", "ppt", "ppsx", "pps", "dps"}
+OFFICE_TEXT_FORMATS = {"doc", "docx", "ole", "odf", "rtf"}  # read through LibreOffice (WPS 文字 too)
 _FORM_NAME = re.compile(r"报名表|报名|申请表|登记表|信息表")
 _REPORT_NAME = re.compile(r"成果|报告|申报材料|发布材料|汇报|资料")
 
@@ -96,7 +97,7 @@ def assign_roles(files: Sequence[InboxFile], documents: dict[str, Document], rul
     if pptx:
         roles.report_ppt = pptx[0]
 
-    candidates = [f for f in live if fmt[f.path] in ({"pdf"} | IMAGE_FORMATS | {"doc", "docx"})]
+    candidates = [f for f in live if fmt[f.path] in ({"pdf", "ofd"} | IMAGE_FORMATS | OFFICE_TEXT_FORMATS)]
     scored = sorted(
         ((form_score(documents.get(f.sha256), rules, _name(f)), f) for f in candidates),
         key=lambda sf: (-sf[0], sf[1].path),

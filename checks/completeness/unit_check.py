@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from core.codes import Code
 from core.model import Document, DocumentFinding, InboxFile, Page, Problem, UnitResult
 from core.reference import RecommendingUnit, YearRules
 
@@ -48,7 +49,7 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
     result = UnitResult(unit=PurePosixPath(f.path).stem, source_file=f.path, listed=False)
     analysis = UnitAnalysis(result=result, file=f)
     problems = result.problems
-    readable = doc is not None and doc.readable and not any(p.code == "unreadable_file" for p in f.problems)
+    readable = doc is not None and doc.readable and not any(p.code == Code.UNREADABLE_FILE for p in f.problems)
     pages = doc.pages if (doc is not None and readable) else []
     kinds = segment(pages, rules) if pages else []
     result.page_kinds = kinds
@@ -65,22 +66,22 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
         result.unit, result.listed = chosen.name, chosen.listed
     if not readable:
         result.documents = {k: DocumentFinding() for k in rules.unit_documents}
-        problems.append(Problem(code="unreadable_file", file=f.path, message=(
+        problems.append(Problem(code=Code.UNREADABLE_FILE, file=f.path, message=(
             f"推荐材料文件“{f.path}”无法读取（损坏、加密或不是 PDF），无法审核推荐函、统计表和获奖名单，"
             "请联系推荐单位重新发送。")))
         return analysis
 
     if chosen is None:
-        problems.append(Problem(code="unit_not_identified", file=f.path, message=(
+        problems.append(Problem(code=Code.UNIT_NOT_IDENTIFIED, file=f.path, message=(
             f"无法从文件名“{PurePosixPath(f.path).name}”和推荐函中确定推荐单位，请人工核对该文件属于哪个推荐单位。")))
     elif not chosen.listed:
-        problems.append(Problem(code="unlisted_recommender", file=f.path, page=(found[LETTER] or [None])[0], message=(
+        problems.append(Problem(code=Code.UNLISTED_RECOMMENDER, file=f.path, page=(found[LETTER] or [None])[0], message=(
             f"推荐单位“{chosen.name}”不在{rules.year}年推荐单位名单（附件2）中，其推荐无效，"
             "请核实该单位是否具备推荐资格或是否为名单内单位的其他写法。")))
     if by_name and by_letter and by_name.listed and by_letter.listed and by_name.name != by_letter.name:
         where = found[LETTER] or found[TABLE] or [1]
         source = "推荐函的落款" if found[LETTER] else "统计表的推荐单位"
-        problems.append(Problem(code="unit_name_mismatch", file=f.path, page=where[0], message=(
+        problems.append(Problem(code=Code.UNIT_NAME_MISMATCH, file=f.path, page=where[0], message=(
             f"文件名表明推荐单位是“{by_name.name}”，但第{where[0]}页{source}是“{by_letter.name}”，"
             "请核实该文件属于哪个推荐单位。")))
 
@@ -92,7 +93,7 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
         result.documents[kind] = finding
         if not pages_of:
             name = rules.unit_document_names.get(kind, DOC_NAMES.get(kind, kind))
-            problems.append(Problem(code=f"missing_{kind}", file=f.path, message=(
+            problems.append(Problem(code=Code(f"missing_{kind}"), file=f.path, message=(
                 f"在推荐材料“{f.path}”的全部{len(pages)}页中没有找到{name}，请推荐单位补交。")))
 
     if analysis.statistics is not None:
@@ -103,7 +104,7 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
                 parts.append("未填写：" + "、".join(st.blank))
             if st.unreadable:
                 parts.append("无法识别：" + "、".join(st.unreadable))
-            problems.append(Problem(code="incomplete_statistics_table", file=f.path, page=found[TABLE][0], message=(
+            problems.append(Problem(code=Code.INCOMPLETE_STATISTICS_TABLE, file=f.path, page=found[TABLE][0], message=(
                 f"第{_pages_str(found[TABLE])}页统计表（附件3）填写不完整，" + "；".join(parts)
                 + "。请推荐单位补填后重新提交。")))
 
@@ -111,7 +112,7 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
         analysis.letter_rows = team_rows(by_kind[LETTER]) or prose_teams(by_kind[LETTER])
         result.recommended_teams = [r.written or r.full for r in analysis.letter_rows]
         if not analysis.letter_rows:
-            problems.append(Problem(code="no_recommended_teams_found", file=f.path, page=found[LETTER][0], message=(
+            problems.append(Problem(code=Code.NO_RECOMMENDED_TEAMS_FOUND, file=f.path, page=found[LETTER][0], message=(
                 f"第{_pages_str(found[LETTER])}页推荐函中没有读到被推荐的班组名单，请人工核对推荐函。")))
     if found[AWARD]:
         analysis.award_rows = team_rows(by_kind[AWARD])

@@ -16,21 +16,25 @@ from pathlib import Path
 
 import numpy as np
 
-from core.model import Evidence, Flag, FlagSide, ReportText
+from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_ngrams, doc_freq
+from .paraphrase import ParaphraseParams, paraphrase_passages
+from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages
 
-__all__ = ["Settings", "find_flags"]
+__all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Thresholds, chosen with benchmarks/plagiarism.py (see its output for the figures)."""
+class SimilarityParams:
+    """Every threshold of the check, one typed set passed in (the caller reads settings, never checks/);
+    chosen with benchmarks/plagiarism.py (see its output for the figures). `align` holds the first
+    alignment pass's, `paraphrase` the paraphrase pass's."""
 
     common_min: int = 5  # an n-gram in at least this many teams ...
     common_frac: float = 0.02  # ... or this share of all teams is common wording, never evidence
@@ -56,6 +60,10 @@ class Settings:
     paragraph_rare: int = 20
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
     align: Params = field(default_factory=Params)
+    paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
+
+
+Settings = SimilarityParams  # the name callers used before
 
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -106,6 +114,8 @@ class _PairResult:
     rare_share: float = 0.0  # ... as a share of the rare n-grams of the report that has fewer
     longest: int = 0  # own (not common) characters of the longest first-pass passage whose figures all agree
     figures: tuple[int, int] = (0, 0)  # figures inside the passages: the same on both sides, all
+    paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
+    passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
 
 
 def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
@@ -114,9 +124,18 @@ def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
     return total >= 2 and same == total
 
 
-def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: Settings) -> _PairResult:
+def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False
+             ) -> _PairResult:
     a, b = prep.side(ia), prep.side(ib)
     passages, rare = align(a, b, s.align)
+    paraphrased = 0
+    if reword:  # the query's one clear candidate: look for sentences rewritten in order
+        taken = np.zeros(len(a.nt.text) + 1, bool)
+        for p in passages:
+            taken[p.a_start : p.a_end] = True
+        extra = [q for q in paraphrase_passages(a, b, s.paraphrase) if taken[q.a_start : q.a_end].mean() < 0.5]
+        paraphrased = sum(int((~a.excluded[q.a_start : q.a_end]).sum()) for q in extra)
+        passages = sorted(passages + extra, key=lambda p: p.a_start)
     ca = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages])
     cb = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in passages])
     ra, rb = ca / max(a.countable, 1), cb / max(b.countable, 1)
@@ -135,14 +154,15 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: Settings) -> _
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb
-    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures)
+    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages)
 
 
 def find_flags(
-    reports: Sequence[ReportText], year: int, *, state_dir: Path | None = None, settings: Settings | None = None
+    reports: Sequence[ReportText], year: int, *, state_dir: Path | None = None,
+    settings: SimilarityParams | None = None,
 ) -> list[Flag]:
     """Flags for every pair of teams where side `a` is a team of `year`, strongest first."""
-    s = settings or Settings()
+    s = settings or SimilarityParams()
     reports = [r for r in reports if any((p or "").strip() for p in r.pages)]
     if not reports or not any(r.year == year for r in reports):
         return []
@@ -160,6 +180,7 @@ def find_flags(
         grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine
     )
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
+    reword = _clear_candidates(found, s.paraphrase)
     by_team: dict[tuple[int, int], list[_PairResult]] = {}
     seen: set[tuple[int, int]] = set()
     for qa, qb, cos in found:
@@ -170,19 +191,71 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        by_team.setdefault((ga, gb), []).append(_compare(prep, qa, qb, cos, s))
+        by_team.setdefault((ga, gb), []).append(_compare(prep, qa, qb, cos, s, (qa, qb) in reword))
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
     for (ga, gb), pairs in by_team.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s))
-    flags = [f for pairs in by_team.values() if (f := _flag(reports, pairs, s, df.groups))]
-    return sorted(flags, key=lambda f: (-f.similarity, f.flag_id))
+            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs)))
+    files_of: dict[int, list[int]] = {}
+    for i, g in enumerate(group_of):
+        files_of.setdefault(g, []).append(i)
+    decided = []
+    for (ga, gb), pairs in by_team.items():
+        if (got := _flag(reports, pairs, s, df.groups)) is None:
+            continue
+        # a flagged pair: every file of one team against every file of the other (slides to pages, slides
+        # to slides), so that each copied passage is shown wherever it is
+        reword_pair = any(p.paraphrased for p in pairs)
+        for ia in files_of[ga]:
+            for ib in files_of[gb]:
+                if (ia, ib) not in seen:
+                    seen.add((ia, ib))
+                    pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        decided.append(_flag(reports, pairs, s, df.groups) or got)
+    return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
 
 
-def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, groups: int) -> Flag | None:
+def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
+    """Each flag with the CNKI-style ratios of both sides' reports over all flags they are in."""
+    sources: dict[int, list[Source]] = {}
+    for f, best in decided:
+        own = f.kind == "self_prior_year"
+        sides = ((best.a, best.b, f.b, lambda p: (p.a_start, p.a_end)), (best.b, best.a, f.a, lambda p: (p.b_start, p.b_end)))
+        for me, _, other, span in sides:
+            sources.setdefault(me, []).append(
+                Source(other.team_id, other.year, other.team, own, [span(p) for p in best.passages])
+            )
+    done: dict[int, CopyRatios] = {}
+
+    def ratios(i: int) -> CopyRatios:
+        if i not in done:
+            done[i] = report_ratios(prep.side(i), prep.reports[i].file, sources.get(i, []))
+        return done[i]
+
+    return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
+
+
+def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams) -> set[tuple[int, int]]:
+    """Pairs (both orders) where the other report is the query's best candidate by a clear margin: a
+    rewritten copy still shares more rare wording with its source than with anything else."""
+    by_query: dict[int, list[tuple[float, int]]] = {}
+    for q, o, cos in found:
+        by_query.setdefault(q, []).append((cos, o))
+    out: set[tuple[int, int]] = set()
+    for q, lst in by_query.items():
+        lst.sort(reverse=True)
+        cos, o = lst[0]
+        if cos >= p.min_cosine and (len(lst) == 1 or cos >= p.margin * lst[1][0]):
+            out |= {(q, o), (o, q)}
+    return out
+
+
+def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
+          ) -> tuple[Flag, _PairResult] | None:
+    """The flag of one pair of teams, and the compared pair of files it rests on, or None."""
     # the reports (PDF) speak for the team; slides only when no PDF pair was compared
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
@@ -193,7 +266,8 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, 
     same, figures = best.figures
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
         strong = short = False
-    if not (strong or short or paragraph):
+    reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
+    if not (strong or short or paragraph or reworded):
         return None
     evidence: list[Evidence] = []
     seen: set[tuple] = set()
@@ -213,7 +287,7 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, 
     def side(r: ReportText) -> FlagSide:
         return FlagSide(year=r.year, team_id=r.team_id, file=r.file, team=r.team, company=r.company)
 
-    return Flag(
+    flag = Flag(
         a=side(ra),
         b=side(rb),
         kind="self_prior_year" if same else "cross_team",
@@ -223,3 +297,4 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Settings, 
         evidence=evidence,
         flag_id=_flag_id(ra, rb),
     )
+    return flag, best

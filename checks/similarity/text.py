@@ -16,7 +16,8 @@ import numpy as np
 NGRAM = 5  # characters per seed shingle: long enough to be rare, short enough to survive OCR errors
 COMMON_N = 10  # characters per passage shingle whose document frequency marks common wording
 _KEEP = re.compile(r"[\w]", re.UNICODE)
-_SENT_END = set("。；！？!?;\n")
+_SENT_END = set("。；！？!?;")
+SHORT_LINE = 20  # a line break after a line this short (a heading, a title, a table row) ends a sentence
 _BASE = np.uint64(1_000_003)
 _MASK32 = np.uint64(0xFFFFFFFF)
 
@@ -34,7 +35,8 @@ class NormText:
 
 @lru_cache(maxsize=1)
 def _fold_table() -> np.ndarray:
-    """Codepoint -> normalised codepoint (NFKC, lower case) for the BMP; 0 drops it, 1 ends a sentence."""
+    """Codepoint -> normalised codepoint (NFKC, lower case) for the BMP; 0 drops it, 1 ends a sentence
+    (line breaks are decided per line: `_line_ends`)."""
     table = np.zeros(0x10000, dtype=np.uint32)
     for cp in range(0x10000):
         ch = chr(cp)
@@ -47,12 +49,27 @@ def _fold_table() -> np.ndarray:
     return table
 
 
+def _line_ends(cp: np.ndarray) -> np.ndarray:
+    """Bool per char: a line break that ends a sentence. A sentence wrapped over lines goes on across the
+    break (so two reports wrapping it differently still compare sentence to sentence); a break after a
+    short line (a heading, a title) or a line of cells (a table row: spaces between words) ends one."""
+    nl = np.flatnonzero(cp == 10)
+    out = np.zeros(len(cp), bool)
+    if len(nl):
+        starts = np.concatenate(([-1], nl[:-1]))
+        spaces = np.concatenate(([0], np.cumsum((cp == 32) | (cp == 9) | (cp == 0x3000))))
+        cells = spaces[nl] - spaces[starts + 1] >= 2
+        out[nl[((nl - starts - 1) <= SHORT_LINE) | cells]] = True
+    return out
+
+
 def normalize_pages(pages: list[str]) -> NormText:
     table = _fold_table()
     cps, pg, off = [], [], []
     for p, text in enumerate(pages):
         cp = np.frombuffer((text or "").encode("utf-32-le"), dtype=np.uint32)
         folded = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
+        folded = np.where(_line_ends(cp), np.uint32(1), folded)
         cps.append(np.append(folded, np.uint32(1)))  # a page break ends a sentence
         pg.append(np.full(len(cp) + 1, p, dtype=np.int32))
         off.append(np.arange(len(cp) + 1, dtype=np.int32))
@@ -91,7 +108,7 @@ def ngram_hashes(text: str, n: int = NGRAM) -> np.ndarray:
 
 
 def sentences(nt: NormText) -> list[tuple[int, int]]:
-    """[start, end) ranges of the normalised text's sentences (split at 。；！？ and line breaks)."""
+    """[start, end) ranges of the normalised text's sentences (split at 。；！？, short lines and pages)."""
     if not len(nt.sent_id):
         return []
     cuts = np.flatnonzero(np.diff(nt.sent_id)) + 1

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
+from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport, TeamReview
 from pipeline.reports.common import atomic_write_text, problem_title
 from pipeline.reports.html import render_flags, render_index
+from pipeline.reports.portable import portable_name, write_portable
+from pipeline.reports.review_state import apply_review_state
 from pipeline.reports.summary import format_summary_line, summary_counts, summary_markdown
 from pipeline.reports.thumbs import PagePicture, render_problem_pages
 from pipeline.reports.workbook import write_workbook
 
 __all__ = [
     "write_reports",
+    "apply_review_state",
     "summary_markdown",
     "summary_counts",
     "format_summary_line",
@@ -41,10 +44,19 @@ def write_reports(
     statistics: StatisticsReport,
     *,
     summary: RunSummary | None = None,
+    team_reviews: Mapping[str, TeamReview] | None = None,
+    portable: bool = True,
 ) -> dict[str, Path]:
-    """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs")."""
+    """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs",
+    and with `portable` "portable" and "portable.zip": the travelling folder and its zip).
+
+    `team_reviews` (team id -> 初选 decision, from the store) and the flags' decisions are applied first
+    (`apply_review_state`), so a decision recorded before the run shows in every report of it.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    completeness = apply_review_state(completeness, team_reviews or {}, flags)
+    portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
     written: dict[str, Path] = {}
     written["completeness.json"] = atomic_write_text(out_dir / "completeness.json", _json(completeness.contract()))
     written["flags.json"] = atomic_write_text(out_dir / "flags.json", _json(flags.contract()))
@@ -59,7 +71,8 @@ def write_reports(
         log.exception("page thumbnails failed")
     written["thumbs"] = out_dir / "thumbs"
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
-        ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures))),
+        ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures,
+                                                                      portable_zip=portable_zip))),
         ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir))),
         ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics)),
     ]
@@ -74,6 +87,19 @@ def write_reports(
         except Exception as exc:
             log.exception("writing %s failed", name)
             failed.append(exc)
+    if portable and not failed:
+        try:
+            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
+            written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
+        except Exception as exc:
+            log.exception("writing the travelling reports failed")
+            failed.append(exc)
     if failed:
         raise failed[0]
     return written
+
+
+def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
+                  statistics: StatisticsReport) -> dict[str, Path]:
+    """The reports inside the travelling folder: the same writer, without a folder of its own."""
+    return write_reports(folder, completeness, flags, statistics, portable=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from collections import Counter
@@ -10,25 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from core.codes import Code, title
 from core.model import CompletenessReport, FlagsReport, Problem
-
-# Short titles of the contract's codes; core/codes.py overrides and extends them.
-DEFAULT_TITLES: dict[str, str] = {
-    "missing_recommendation_letter": "缺少推荐函",
-    "missing_statistics_table": "缺少统计表",
-    "missing_award_list": "缺少获奖名单公布通知",
-    "incomplete_statistics_table": "统计表填写不全",
-    "unlisted_recommender": "推荐单位不在名单内",
-    "recommended_team_without_submission": "推荐班组未提交材料",
-    "missing_registration_form": "缺少报名表",
-    "missing_report_pdf": "缺少PDF版成果报告",
-    "missing_report_ppt": "缺少PPT版成果报告",
-    "team_not_recommended": "班组未获推荐",
-    "unreadable_file": "文件无法读取",
-    "unrecognized_file": "无法归属的文件",
-    "duplicate_file": "重复文件",
-    "late_submission": "逾期提交",
-}
 
 DOCUMENT_NAMES = {
     "recommendation_letter": "推荐函",
@@ -41,40 +23,12 @@ TEAM_FILE_NAMES = {
     "report_ppt": "成果报告（PPT版）",
 }
 FILE_STATUS_NAMES = {"ok": "正常", "error": "无法读取", "duplicate": "重复", "unrecognized": "无法归属"}
-LATE_CODE = "late_submission"
-
-
-def _load_titles() -> dict[str, str]:
-    """The completeness engineer's titles if that module is there; ours otherwise. Never raises."""
-    titles = dict(DEFAULT_TITLES)
-    try:
-        mod = importlib.import_module("core.codes")
-    except Exception:  # absent or broken: the built-in titles still serve
-        return titles
-    for name in ("TITLES", "CODE_TITLES", "PROBLEM_TITLES", "CODES"):
-        found = getattr(mod, name, None)
-        if isinstance(found, dict):
-            titles.update({str(k): str(v) for k, v in found.items() if isinstance(v, str)})
-            return titles
-    for value in vars(mod).values():  # any module-level dict that maps known codes to text
-        if (
-            isinstance(value, dict)
-            and any(k in DEFAULT_TITLES for k in value)
-            and all(isinstance(v, str) for v in value.values())
-        ):
-            titles.update({str(k): v for k, v in value.items()})
-    return titles
-
-
-_TITLES: dict[str, str] | None = None
+LATE_CODE = Code.LATE_SUBMISSION
 
 
 def problem_title(code: str) -> str:
-    """Short Chinese title of a problem code; the code itself when nobody named it."""
-    global _TITLES
-    if _TITLES is None:
-        _TITLES = _load_titles()
-    return _TITLES.get(code, code)
+    """Short Chinese title of a problem code (core.codes is the one registry); the code itself when unknown."""
+    return title(code)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
@@ -142,7 +96,7 @@ def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, 
     unreadable = [
         f.path
         for f in completeness.files
-        if f.status == "error" or any(p.code == "unreadable_file" for p in f.problems)
+        if f.status == "error" or any(p.code == Code.UNREADABLE_FILE for p in f.problems)
     ]
     codes = Counter(p.code for _, _, p in all_problems(completeness))
     return {

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.statistics import is_required
-from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport
+from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport, TeamResult
 from core.reference import StatisticsItem
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
@@ -186,6 +186,8 @@ def index_context(
                 "recommender": t.recommender,
                 "recommender_anchor": unit_anchor.get(t.recommender or ""),
                 "complete": t.complete,
+                "review": review_view(t),
+                "disqualified": t.disqualified,
                 "files": files,
                 "problems": [links.problem(p, None) for p in t.problems],
                 "codes": " ".join(sorted({p.code for p in t.problems})),
@@ -218,12 +220,40 @@ def _team_flags(flags: FlagsReport) -> dict[str, list[dict[str, Any]]]:
     return by_team
 
 
+REVIEW_NAMES = {"passed": "初选通过", "failed": "初选不通过"}
+DISQUALIFIED = "取消资格（第十五条）"
+
+
+def review_view(t: TeamResult) -> dict[str, Any]:
+    """What index.html says of a team's 初选: the decision, who and when, why; 待初选 while undecided."""
+    r = t.review
+    return {
+        "decision": r.decision,
+        "label": REVIEW_NAMES.get(r.decision or "", "待初选"),
+        "short": {"passed": "通过", "failed": "不通过"}.get(r.decision or "", ""),
+        "by": r.by,
+        "at": r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else None,
+        "reason": r.reason,
+    }
+
+
+def review_counts(completeness: CompletenessReport) -> dict[str, int]:
+    teams = completeness.teams
+    return {
+        "passed": sum(t.review.decision == "passed" and not t.disqualified for t in teams),
+        "failed": sum(t.review.decision == "failed" for t in teams),
+        "open": sum(t.review.decision is None and not t.disqualified for t in teams),
+        "disqualified": sum(t.disqualified for t in teams),
+    }
+
+
 def render_index(
     completeness: CompletenessReport,
     flags: FlagsReport,
     statistics: StatisticsReport,
     out_dir: Path,
     pictures: dict[tuple[str, int], PagePicture],
+    portable_zip: str | None = None,
 ) -> str:
     head = headline(completeness, flags)
     ctx = index_context(completeness, out_dir, pictures)
@@ -236,6 +266,9 @@ def render_index(
         .get_template("index.html.j2")
         .render(
             head=head,
+            review=review_counts(completeness),
+            disqualified_label=DISQUALIFIED,
+            portable_zip=portable_zip,
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,

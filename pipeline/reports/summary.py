@@ -67,8 +67,8 @@ def summary_markdown(
     if statistics is not None:
         lines.append(f"- 统计汇总：{statistics.units_counted} 个单位的统计表已合计")
     if h["problem_codes"]:
-        lines += ["", "## 问题分类", "", "| 问题 | 代码 | 数量 |", "|---|---|---:|"]
-        lines += [f"| {_md(problem_title(c))} | `{_md(c)}` | {n} |" for c, n in h["problem_codes"].items()]
+        lines += ["", "## 问题分类", "", "| 问题 | 数量 |", "|---|---:|"]
+        lines += [f"| {_md(problem_title(c))} | {n} |" for c, n in h["problem_codes"].items()]
     incomplete = [u.unit for u in completeness.units if not u.complete]
     if incomplete:
         lines += ["", "## 材料不完整的推荐单位", ""]

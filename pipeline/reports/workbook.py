@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,8 +31,10 @@ from pipeline.reports.common import (
 
 UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
                 "推荐班组数", "问题数", "问题", "原件"]
-TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题"]
-PROBLEM_HEADERS = ["级别", "对象", "问题", "问题代码", "说明", "文件", "页码"]
+TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题",
+                "初选结论", "初选意见", "取消资格（第十五条）"]
+REVIEW_NAMES = {"passed": "通过", "failed": "不通过"}
+PROBLEM_HEADERS = ["级别", "对象", "问题", "说明", "文件", "页码"]
 FILE_HEADERS = ["文件", "状态", "格式", "页数", "问题", "SHA-256"]
 STAT_HEADERS = ["统计项", "计量单位", "合计", "未填写的单位"]
 
@@ -85,7 +88,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], 
         alignment = _WRAP if header in wrap else _TOP
         for cell in ws[letter][1:]:
             cell.alignment = alignment
-            if cell.value == NO and header in ("是否完整", "是否在名单内"):
+            if (cell.value == NO and header in ("是否完整", "是否在名单内")) or (
+                cell.value == YES and header == "取消资格（第十五条）"
+            ):
                 cell.font = _BAD_FONT
     return ws
 
@@ -154,7 +159,8 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
 
     team_rows = [
         [t.team_id, t.team, t.company, t.recommender, _yes(t.complete),
-         *(t.files.get(k) or "未提交" for k in TEAM_FILE_NAMES), len(t.problems), _problems_text(t.problems)]
+         *(t.files.get(k) or "未提交" for k in TEAM_FILE_NAMES), len(t.problems), _problems_text(t.problems),
+         REVIEW_NAMES.get(t.review.decision or "", "待初选"), t.review.reason, _yes(t.disqualified)]
         for t in completeness.teams
     ]
     ws = _sheet(wb, "班组", TEAM_HEADERS, team_rows, wrap={"问题"}, freeze="C2")
@@ -166,9 +172,11 @@ def build_workbook(completeness: CompletenessReport, statistics: StatisticsRepor
     for level, name, p in all_problems(completeness):
         default_file = next((u.source_file for u in completeness.units if u.unit == name), None) if level == "unit" \
             else (name if level == "file" else None)
-        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.code, p.message,
+        problem_rows.append([LEVEL_NAMES[level], name, problem_title(p.code), p.message,
                              p.file or default_file, p.page])
-    _sheet(wb, "问题", PROBLEM_HEADERS, problem_rows, wrap={"说明"}, max_width=70)
+    ws = _sheet(wb, "问题", PROBLEM_HEADERS, problem_rows, wrap={"说明"}, max_width=70)
+    for row, (_level, _name, p) in enumerate(all_problems(completeness), start=2):
+        ws.cell(row=row, column=PROBLEM_HEADERS.index("问题") + 1).comment = Comment(p.code, "banzu")  # the tooltip
 
     file_rows = [
         [f.path, FILE_STATUS_NAMES.get(f.status, f.status), f.format, f.pages or None, _problems_text(f.problems),

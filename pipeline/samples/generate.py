@@ -16,6 +16,7 @@ from pathlib import Path
 import pymupdf
 from pptx import Presentation
 
+from core.codes import Code
 from core.reference import year_rules
 from pipeline.samples import files as F
 from pipeline.samples import names
@@ -243,7 +244,7 @@ def _write_odd_files(root: Path, rng: random.Random, odd: list[str], teams: list
             stem = orig.rsplit("/", 1)[-1][:-4]
             rel = f"{a.source}/{stem} - 副本.pdf"
             F.put(root, rel, report, datetime.fromisoformat(a.mtime) + timedelta(hours=2))
-            out.append(OddFileTruth(path=rel, code="duplicate_file", note="same bytes as the report",
+            out.append(OddFileTruth(path=rel, code=Code.DUPLICATE_FILE, note="same bytes as the report",
                                     duplicate_of=orig))
         elif kind == "stray_unit_dir":
             place(f"{UNIT_DIR}/说明.txt", "各推荐单位材料已按单位名称命名，如有疑问请联系秘书处。\n".encode("gbk"),

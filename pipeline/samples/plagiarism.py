@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from core.model import ReportText
 from core.reference import recommending_units
 from pipeline.samples import names
+from pipeline.samples.paraphrase import PairPool, block_of, body_lines
 from pipeline.samples.report_text import (
     HEADINGS,
     PAGE_CHARS,
@@ -28,7 +29,8 @@ from pipeline.samples.report_text import (
     make_slides,
 )
 
-CASE_KINDS = ("verbatim", "light_edit", "ocr", "cross_year", "self_reuse", "paragraph", "template_only")
+CASE_KINDS = ("verbatim", "light_edit", "ocr", "cross_year", "self_reuse", "paragraph", "paraphrase", "template_only",
+              "real_independent")
 
 SYNONYMS = {
     "提高": "提升", "检查": "检测", "进行": "开展", "通过": "经过", "问题": "缺陷", "采用": "使用",
@@ -76,6 +78,8 @@ class Corpus:
     pdf_pages: list[list[str]]  # per team: the report's page texts
     cases: list[Case]
     template_pairs: list[tuple[int, int]]  # pairs that share only the template: must not be flagged
+    # independent reports whose blocks are different real sentences of one data set: must not be flagged
+    real_pairs: list[tuple[int, int]] = field(default_factory=list)
 
     def reports(self, with_slides: bool = True) -> list[ReportText]:
         out = []
@@ -262,9 +266,40 @@ def _dedupe(passages: list[tuple[int, int, int, int, int, int]]) -> list[tuple[i
 # ---------------------------------------------------------------- the corpus
 
 
+def with_real_block(rng: random.Random, pages: list[str], pool: PairPool, fraction: float
+                    ) -> tuple[list[str], list[tuple[str, int, int, int]]]:
+    """The report with a contiguous block of its lines replaced by real sentences (first of each pair);
+    returns the pages and (paraphrased line, page, start, end) of every replaced line."""
+    lines = body_lines(pages)
+    lo, hi = block_of(rng, lines, fraction)
+    ks = [k for k in range(lo, hi) if lines[k] not in HEADINGS]
+    real = dict(zip(ks, pool.lines([len(lines[k]) for k in ks]), strict=True))
+    blocks = [(real[k][0], real[k][1]) if k in real else (ln, None) for k, ln in enumerate(lines)]
+    body, where = _paginate(blocks)
+    return [pages[0], *body], [(tag, p, s, e) for p, s, e, tag in where]  # type: ignore[misc]
+
+
+def paraphrase_copy(rng: random.Random, copier_pages: list[str], block: list[tuple[str, int, int, int]]
+                    ) -> tuple[list[str], list[tuple[int, int, int, int, int, int]]]:
+    """The copier's report with the source's block in place of its own lines at the same share, every
+    sentence replaced by its real paraphrase."""
+    own = body_lines(copier_pages)
+    at = rng.randrange(1, max(2, len(own) // 3))
+    blocks: list[tuple[str, object]] = [(ln, None) for ln in own[:at]]
+    blocks += [(para, (p, s, e)) for para, p, s, e in block]
+    blocks += [(ln, None) for ln in own[at + len(block):]]
+    body, where = _paginate(blocks)
+    passages = [(cp, cs, ce, *tag) for cp, cs, ce, tag in where]  # type: ignore[misc]
+    return [copier_pages[0], *body], _dedupe(passages)
+
+
 def make_corpus(rng: random.Random, *, year: int = 2024, background: int = 60, prior: int = 30,
-                counts: dict[str, int] | None = None, min_fraction: float = 0.2) -> Corpus:
-    """A labelled corpus: `background` independent reports of `year`, `prior` of earlier years, plus cases."""
+                counts: dict[str, int] | None = None, min_fraction: float = 0.2,
+                paraphrase_pairs: list[tuple[str, str]] | None = None) -> Corpus:
+    """A labelled corpus: `background` independent reports of `year`, `prior` of earlier years, plus cases.
+
+    `paraphrase` cases and `real_independent` pairs need real sentence pairs (`paraphrase_pairs`, see
+    pipeline.samples.paraphrase.load_pairs): 30-60 % of the source rewritten sentence by sentence."""
     counts = counts or {"verbatim": 6, "light_edit": 6, "ocr": 4, "cross_year": 4, "self_reuse": 3,
                         "paragraph": 4, "template_only": 6}
     teams: list[Team] = []
@@ -299,13 +334,34 @@ def make_corpus(rng: random.Random, *, year: int = 2024, background: int = 60, p
             cop = add(t, new_pages)
             copied = sum(ce - cs for _, cs, ce, _, _, _ in passages)
             cases.append(Case(kind, cop, src, round(copied / max(1, sum(map(len, new_pages))), 3), passages))
+    pool = PairPool(paraphrase_pairs or [], rng)
+    for _ in range(counts.get("paraphrase", 0)):
+        src_team = new_team(rng, year, len(teams))
+        src_pages, block = with_real_block(rng, make_report(rng, team=src_team.team, company=src_team.company,
+                                                            year=year), pool, rng.uniform(0.3, 0.6))
+        src = add(src_team, src_pages)
+        t = new_team(rng, year, len(teams), topic=src_team.team_id.split("-")[1][:-2])
+        own = make_report(rng, team=t.team, company=t.company, year=year, topic=t.team_id.split("-")[1][:-2])
+        new_pages, passages = paraphrase_copy(rng, own, block)
+        cop = add(t, new_pages)
+        copied = sum(ce - cs for _, cs, ce, _, _, _ in passages)
+        cases.append(Case("paraphrase", cop, src, round(copied / max(1, sum(map(len, new_pages))), 3), passages))
+    real_pairs = []
+    for _ in range(counts.get("real_independent", 0)):
+        topic = rng.choice(domains())
+        pair = []
+        for _ in range(2):
+            t = new_team(rng, year, len(teams), topic)
+            plain = make_report(rng, team=t.team, company=t.company, year=year, topic=topic)
+            pair.append(add(t, with_real_block(rng, plain, pool, rng.uniform(0.3, 0.6))[0]))
+        real_pairs.append((pair[0], pair[1]))
     template_pairs = []
     for _ in range(counts.get("template_only", 0)):
         topic = rng.choice(domains())
         i = add(new_team(rng, year, len(teams), topic))
         j = add(new_team(rng, year, len(teams), topic))
         template_pairs.append((i, j))
-    return Corpus(year, teams, pages, cases, template_pairs)
+    return Corpus(year, teams, pages, cases, template_pairs, real_pairs)
 
 
 def print_scan_ocr(rng: random.Random, pages: list[str], *, team: str, company: str, max_pages: int = 3) -> list[str]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
+from pipeline.store import mail_tables, review_tables  # noqa: F401  (register the mail intake's and the workspace's tables on Base)
 from pipeline.store.archive import copy_into_archive, sha256_of
 from pipeline.store.safety import VerifyResult, check_database
 from pipeline.store.tables import (
@@ -266,16 +267,6 @@ class Store:
             if active_only:
                 q = q.where(FlagRecord.active.is_(True))
             return list(s.scalars(q.order_by(FlagRecord.similarity.desc())))
-
-    def decide_flag(self, year: int, flag_id: str, decision: str, note: str | None = None) -> bool:
-        with self._write_lock, self.session() as s, s.begin():
-            row = s.scalar(select(FlagRecord).where(FlagRecord.year == year, FlagRecord.flag_id == flag_id))
-            if row is None:
-                return False
-            row.decision = decision
-            row.decision_note = note
-            row.decided_at = utcnow()
-            return True
 
     # ------------------------------------------------------------ fixity
 

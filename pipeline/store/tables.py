@@ -124,3 +124,5 @@ class FlagRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # confirmed, dismissed
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # revision 0006
+

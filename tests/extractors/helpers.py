@@ -8,7 +8,9 @@ import cv2
 import numpy as np
 import pymupdf
 
-NOTICE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "cacem-2024-notice.txt"
+from tests.conftest import SHARED
+
+NOTICE = SHARED / "seed" / "cacem-2024-notice.txt"
 
 
 def notice_text(start: int = 0, length: int = 200) -> str:

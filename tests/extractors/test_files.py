@@ -11,8 +11,9 @@ import pytest
 from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
 from extractors.render_text import format_document
 from extractors.sniff import sniff_format
+from tests.conftest import REALDATA
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+REAL = REALDATA
 
 
 def _pdf(path: Path, text: str = "关于推荐质量信得过班组的函", **save) -> Path:

@@ -1,21 +1,19 @@
-"""Legacy .ppt through LibreOffice headless (skipped where soffice is not installed)."""
+"""Legacy .ppt through LibreOffice headless (skipped where soffice is not installed; fails under CI=true)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
-
-import pytest
 
 from extractors import ExtractOptions, extract
 from extractors.legacy import soffice_path
+from tests.conftest import REALDATA, require_tool
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+REAL = REALDATA
 
 
-@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) not installed")
 def test_legacy_ppt_is_converted_and_read(tmp_path):
+    require_tool("LibreOffice (soffice)", soffice_path, "apt-get install libreoffice-impress-nogui")
     shutil.copy(REAL / "ocr_test.pptx", tmp_path / "src.pptx")
     subprocess.run([soffice_path(), f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
                     "--convert-to", "ppt", "--outdir", str(tmp_path), str(tmp_path / "src.pptx")],

@@ -6,7 +6,6 @@ About 8 OCR'd pages in all; every fixture is small so the file stays well under 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pymupdf
@@ -15,11 +14,12 @@ import pytest
 from extractors import ExtractOptions, extract
 from extractors.ocr import rotate_image
 from extractors.quality import is_cjk
+from tests.conftest import REALDATA
 
 from .helpers import compact, notice_text, scan_pdf, text_page_image
 
 pytestmark = pytest.mark.ocr
-REAL = Path(__file__).resolve().parents[3] / "shared" / "realdata"
+REAL = REALDATA
 
 
 def _cjk_share(text: str) -> float:

@@ -32,8 +32,8 @@ from core.model import (
 )
 from core.reference import year_rules
 from pipeline.reports import write_reports
+from tests.conftest import REALDATA
 
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = '<img src="http://evil.example/x.png" onerror="alert(1)">'
 

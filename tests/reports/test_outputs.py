@@ -62,12 +62,14 @@ def test_workbook_matches_completeness_json(reports):
     assert ws.cell(5, header.index("报名表") + 1).hyperlink is None  # not in the archive: no link
 
     ws = wb["问题"]
-    assert [c.value for c in ws[1]] == ["级别", "对象", "问题", "问题代码", "说明", "文件", "页码"]
+    assert [c.value for c in ws[1]] == ["级别", "对象", "问题", "说明", "文件", "页码"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     expected = [(p["code"], p["message"], p.get("page")) for level in ("units", "teams", "files")
                 for e in data[level] for p in e["problems"]]
-    assert [(r[3], r[4], r[6]) for r in rows] == expected
-    assert all(r[2] == problem_title(r[3]) for r in rows)
+    codes = [ws.cell(row, 3).comment.text for row in range(2, ws.max_row + 1)]  # the code is the tooltip
+    assert [(c, r[3], r[5]) for c, r in zip(codes, rows, strict=True)] == expected
+    assert all(r[2] == problem_title(c) for c, r in zip(codes, rows, strict=True))
+    assert problem_title("missing_report_ppt") in [r[2] for r in rows]
 
     ws = wb["文件"]
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [f["path"] for f in data["files"]]

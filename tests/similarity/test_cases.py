@@ -91,13 +91,18 @@ def test_boilerplate_is_never_evidence(flags: list[Flag]) -> None:
             assert e.chars <= len(copied) + 1
 
 
+def _copier_ratio(corpus: Corpus, f: Flag, copier: int) -> float:
+    return f.copy_ratio_a if f.a.team_id == corpus.teams[copier].team_id else f.copy_ratio_b
+
+
 def test_copy_ratio_tracks_the_copied_share(corpus: Corpus, flags: list[Flag]) -> None:
-    big = max(_cases(corpus, "verbatim"), key=lambda c: c.fraction)
-    small = min(_cases(corpus, "verbatim"), key=lambda c: c.fraction)
-    fb = flag_for(corpus, flags, big.copier, big.source)
-    fs = flag_for(corpus, flags, small.copier, small.source)
-    assert fb is not None and fs is not None
-    if big.fraction - small.fraction > 0.2:
-        ratio = {f.flag_id: (f.copy_ratio_a if f.a.team_id == corpus.teams[c.copier].team_id else f.copy_ratio_b)
-                 for f, c in ((fb, big), (fs, small))}
-        assert ratio[fb.flag_id] > ratio[fs.flag_id]
+    """Each unaltered copy's ratio is near the share copied, and a bigger copy scores higher."""
+    cases = sorted((c for c in corpus.cases if c.kind in ("verbatim", "cross_year")), key=lambda c: c.fraction)
+    assert cases[-1].fraction - cases[0].fraction > 0.15, "the corpus must hold copies of clearly different size"
+    ratios = []
+    for case in cases:
+        f = flag_for(corpus, flags, case.copier, case.source)
+        assert f is not None
+        ratios.append(_copier_ratio(corpus, f, case.copier))
+        assert abs(ratios[-1] - case.fraction) < 0.15, (case.kind, case.fraction, ratios[-1])
+    assert ratios[-1] > ratios[0]

@@ -14,6 +14,7 @@ from checks.similarity.tokens import words
 from core.model import Flag, ReportText
 from pipeline.samples.plagiarism import Corpus, copy_into
 from pipeline.samples.report_text import make_report, make_slides
+from tests.conftest import REALDATA
 
 
 def _ids(flags: list[Flag]) -> list[tuple[str, str, str, float]]:
@@ -87,7 +88,7 @@ def test_real_third_party_text_copied_is_found() -> None:
     """A passage of a real document (pdfplumber's test PDF, a Chinese standard) copied by one team."""
     import pymupdf
 
-    path = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "issue-336-example.pdf"
+    path = REALDATA / "issue-336-example.pdf"
     real = pymupdf.open(path)[0].get_text()
     assert len(real) > 300
     rng = random.Random(9)

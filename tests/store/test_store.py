@@ -9,7 +9,9 @@ from sqlalchemy import inspect
 
 from core.model import Document, Flag, FlagSide, InboxFile, Page
 from core.settings import Settings
-from pipeline.store import Store
+from pipeline.store import Store, review
+
+OFFICER = review.Actor("纪检甲", "discipline", "cli")
 
 
 def _file(tmp: Path, name: str, data: bytes) -> tuple[InboxFile, Path]:
@@ -68,11 +70,11 @@ def test_flag_ids_keep_decisions_across_runs(tmp_path: Path) -> None:
         flag_id="f-123",
     )
     store.save_flags(2024, [flag])
-    assert store.decide_flag(2024, "f-123", "confirmed", "逐段核对属实")
+    assert review.decide_flag(store, 2024, "f-123", "confirmed", "逐段核对属实", OFFICER)
     store.save_flags(2024, [flag.model_copy(update={"similarity": 0.82})])
     (row,) = store.flag_records(2024)
     assert (row.decision, row.similarity, row.active) == ("confirmed", 0.82, True)
     store.save_flags(2024, [])
     assert store.flag_records(2024) == []
     assert store.flag_records(2024, active_only=False)[0].decision == "confirmed"
-    assert not store.decide_flag(2024, "nope", "dismissed")
+    assert review.decide_flag(store, 2024, "nope", "dismissed", "无此标记", OFFICER) is None

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import pipeline.store  # noqa: F401  (imports every table module onto Base)
 from core.settings import get_settings
 from pipeline.store.tables import Base
 

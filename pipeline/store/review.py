@@ -1,0 +1,601 @@
+"""Decisions people make in the review workspace, and the append-only audit trail of each of them.
+
+One API for the web app and the command line, so both write one trail: every change is checked
+against the actor's role here (not only in the caller), written together with its audit entry in one
+transaction, and never edited afterwards. The database refuses UPDATE/DELETE on the trail (0006).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.model import CompletenessReport, Flag, Problem, TeamReview
+from pipeline.store import Store, as_utc, utcnow
+from pipeline.store.review_tables import (
+    AuditEntry,
+    AuditSubject,
+    DismissedFindingRecord,
+    TeamReviewRecord,
+    UnitFollowUpRecord,
+)
+from pipeline.store.tables import FlagRecord
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+Role = Literal["secretariat", "reviewer", "discipline", "expert", "admin"]
+ROLES: dict[str, str] = {
+    "secretariat": "秘书处",
+    "reviewer": "初审",
+    "discipline": "纪律审查",
+    "expert": "评审专家",
+    "admin": "管理员",
+}
+Via = Literal["web", "cli"]
+
+# Who may make which change: the one place this rule lives (the web shows forms from it too).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "decide_team": frozenset({"reviewer", "admin"}),
+    "dismiss_finding": frozenset({"reviewer", "admin"}),
+    "unit_followup": frozenset({"secretariat", "admin"}),
+    "accept_late": frozenset({"secretariat", "admin"}),
+    "decide_flag": frozenset({"discipline", "admin"}),
+}
+
+TEAM_DECISIONS = {"passed": "初选通过", "failed": "初选不通过"}
+FLAG_DECISIONS = {"confirmed": "确认抄袭", "dismissed": "排除"}
+FOLLOWUP_STATUSES = {"none": "未跟进", "notified": "已通知", "resubmitted": "已补交"}
+
+
+class ReviewError(ValueError):
+    """A change refused for a reason the person can fix (message in Chinese)."""
+
+
+class NotAllowed(PermissionError):
+    """The actor's role may not make this change."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str
+    via: Via = "web"
+
+
+def may(role: str, action: str) -> bool:
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+def _require(actor: Actor, action: str) -> None:
+    if not actor.name.strip():
+        raise ReviewError("必须写明操作人")
+    if not may(actor.role, action):
+        raise NotAllowed(f"角色“{ROLES.get(actor.role, actor.role)}”无权进行此操作")
+
+
+def _reason(reason: str | None, required: bool, what: str) -> str | None:
+    text = (reason or "").strip()
+    if required and not text:
+        raise ReviewError(f"{what}必须填写理由")
+    return text or None
+
+
+@contextmanager
+def _writing(store: Store) -> Iterator[Session]:
+    """One transaction under the store's writer lock (SQLite allows one writer)."""
+    with store._write_lock, store.session() as s, s.begin():  # noqa: SLF001 - the store's own lock
+        yield s
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+@dataclass(frozen=True)
+class AuditView:
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    via: str
+    action: str
+    year: int | None
+    object_type: str
+    object_id: str
+    before: dict | None
+    after: dict | None
+    reason: str | None
+    subjects: tuple[tuple[str, str], ...] = ()
+
+
+def _audit(
+    s: Session,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    year: int | None,
+    before: dict | None,
+    after: dict | None,
+    reason: str | None,
+    related: Iterable[tuple[str, str]] = (),
+    at: datetime | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=at or utcnow(),
+        actor=actor.name,
+        role=actor.role,
+        via=actor.via,
+        action=action,
+        year=year,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    s.add(entry)
+    s.flush()
+    subjects = dict.fromkeys([(object_type, object_id), *related])
+    s.add_all(AuditSubject(entry_id=entry.id, object_type=t, object_id=i) for t, i in subjects)
+    return entry
+
+
+def record_audit(
+    store: Store,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    year: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+    related: Iterable[tuple[str, str]] = (),
+) -> int:
+    """Append one entry (for changes other modules make, e.g. accounts, late acceptances, the draw)."""
+    with _writing(store) as s:
+        return _audit(
+            s,
+            actor,
+            action,
+            object_type,
+            object_id,
+            year=year,
+            before=before,
+            after=after,
+            reason=reason,
+            related=related,
+        ).id
+
+
+def audit_entries(
+    store: Store,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    *,
+    year: int | None = None,
+    limit: int | None = None,
+) -> list[AuditView]:
+    """The trail, newest first: of one object (including entries that merely concern it), or all."""
+    with store.session() as s:
+        q = select(AuditEntry)
+        if object_type is not None:
+            sub = select(AuditSubject.entry_id).where(AuditSubject.object_type == object_type)
+            if object_id is not None:
+                sub = sub.where(AuditSubject.object_id == object_id)
+            q = q.where(AuditEntry.id.in_(sub))
+        if year is not None:
+            q = q.where(AuditEntry.year == year)
+        q = q.order_by(AuditEntry.id.desc())
+        if limit is not None:
+            q = q.limit(limit)
+        entries = list(s.scalars(q))
+        subjects: dict[int, list[tuple[str, str]]] = {}
+        if entries:
+            rows = s.execute(
+                select(AuditSubject.entry_id, AuditSubject.object_type, AuditSubject.object_id).where(
+                    AuditSubject.entry_id.in_([e.id for e in entries])
+                )
+            )
+            for entry_id, t, i in rows:
+                subjects.setdefault(entry_id, []).append((t, i))
+        return [
+            AuditView(
+                id=e.id,
+                at=as_utc(e.at),
+                actor=e.actor,
+                role=e.role,
+                via=e.via,
+                action=e.action,
+                year=e.year,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                before=e.before,
+                after=e.after,
+                reason=e.reason,
+                subjects=tuple(subjects.get(e.id, ())),
+            )
+            for e in entries
+        ]
+
+
+# ---------------------------------------------------------------- team 初选
+
+
+def _review_of(row: TeamReviewRecord | None) -> TeamReview:
+    if row is None:
+        return TeamReview()
+    return TeamReview(decision=row.decision, by=row.decided_by, at=as_utc(row.decided_at), reason=row.reason)
+
+
+def _review_state(review: TeamReview) -> dict | None:
+    return None if review.decision is None else {"decision": review.decision, "reason": review.reason}
+
+
+def decide_team(
+    store: Store, year: int, team_id: str, decision: str, reason: str | None, actor: Actor
+) -> TeamReview:
+    """Record a team's 初选 decision (passed / failed); failing needs a reason. Returns the new state."""
+    _require(actor, "decide_team")
+    if decision not in TEAM_DECISIONS:
+        raise ReviewError("初选结论只能是 passed（通过）或 failed（不通过）")
+    text = _reason(reason, decision == "failed", "初选不通过")
+    now = utcnow()
+    with _writing(store) as s:
+        row = s.scalar(
+            select(TeamReviewRecord).where(TeamReviewRecord.year == year, TeamReviewRecord.team_id == team_id)
+        )
+        before = _review_of(row)
+        if row is None:
+            row = TeamReviewRecord(year=year, team_id=team_id)
+            s.add(row)
+        row.decision, row.reason, row.decided_by, row.decided_at = decision, text, actor.name, now
+        after = _review_of(row)
+        _audit(
+            s,
+            actor,
+            "decide_team",
+            "team",
+            team_id,
+            year=year,
+            before=_review_state(before),
+            after=_review_state(after),
+            reason=text,
+            at=now,
+        )
+    return after
+
+
+def team_reviews(store: Store, year: int) -> dict[str, TeamReview]:
+    with store.session() as s:
+        rows = s.scalars(select(TeamReviewRecord).where(TeamReviewRecord.year == year))
+        return {r.team_id: _review_of(r) for r in rows}
+
+
+# ---------------------------------------------------------------- unit follow-up
+
+
+@dataclass(frozen=True)
+class UnitFollowUp:
+    status: str = "none"  # none, notified, resubmitted
+    notified_on: date | None = None
+    note: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        if self.status == "notified" and self.notified_on:
+            return f"已通知（{self.notified_on:%Y-%m-%d}）"
+        return FOLLOWUP_STATUSES.get(self.status, self.status)
+
+
+def _followup_of(row: UnitFollowUpRecord | None) -> UnitFollowUp:
+    if row is None:
+        return UnitFollowUp()
+    return UnitFollowUp(row.status, row.notified_on, row.note, row.updated_by, as_utc(row.updated_at))
+
+
+def _followup_state(f: UnitFollowUp) -> dict:
+    return {"status": f.status, "notified_on": f.notified_on.isoformat() if f.notified_on else None}
+
+
+def set_unit_followup(
+    store: Store,
+    year: int,
+    unit: str,
+    status: str,
+    actor: Actor,
+    *,
+    notified_on: date | None = None,
+    note: str | None = None,
+) -> UnitFollowUp:
+    """已通知 on a date (today in Beijing unless given), 已补交, or back to 未跟进."""
+    _require(actor, "unit_followup")
+    if status not in FOLLOWUP_STATUSES:
+        raise ReviewError("跟进状态只能是 none（未跟进）、notified（已通知）或 resubmitted（已补交）")
+    now = utcnow()
+    with _writing(store) as s:
+        row = s.scalar(
+            select(UnitFollowUpRecord).where(UnitFollowUpRecord.year == year, UnitFollowUpRecord.unit == unit)
+        )
+        before = _followup_of(row)
+        if row is None:
+            row = UnitFollowUpRecord(year=year, unit=unit)
+            s.add(row)
+        if status == "notified":
+            row.notified_on = notified_on or now.astimezone(BEIJING).date()
+        elif status == "none":
+            row.notified_on = None
+        row.status, row.note, row.updated_by, row.updated_at = (
+            status,
+            (note or "").strip() or None,
+            actor.name,
+            now,
+        )
+        after = _followup_of(row)
+        _audit(
+            s,
+            actor,
+            "unit_followup",
+            "unit",
+            unit,
+            year=year,
+            before=_followup_state(before),
+            after=_followup_state(after),
+            reason=after.note,
+            at=now,
+        )
+    return after
+
+
+def unit_followups(store: Store, year: int) -> dict[str, UnitFollowUp]:
+    with store.session() as s:
+        rows = s.scalars(select(UnitFollowUpRecord).where(UnitFollowUpRecord.year == year))
+        return {r.unit: _followup_of(r) for r in rows}
+
+
+# ---------------------------------------------------------------- dismissed findings
+
+
+def finding_key(problem: Problem) -> str:
+    """A finding's identity across runs: its code, file, page and wording."""
+    raw = "\x1f".join([problem.code, problem.file or "", str(problem.page or ""), problem.message])
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    key: str
+    code: str
+    message: str
+    reason: str
+    by: str
+    at: datetime
+
+
+def _finding_state(active: bool, reason: str | None = None) -> dict:
+    return {"dismissed": active, **({"reason": reason} if reason else {})}
+
+
+def dismiss_finding(
+    store: Store,
+    year: int,
+    object_type: str,
+    object_id: str,
+    problem: Problem,
+    reason: str | None,
+    actor: Actor,
+) -> Dismissal:
+    """Mark a finding wrong, with a reason: it stays (struck through) but no longer counts."""
+    _require(actor, "dismiss_finding")
+    if object_type not in ("unit", "team"):
+        raise ReviewError("只能排除单位或班组的问题")
+    text = _reason(reason, True, "排除问题")
+    key = finding_key(problem)
+    now = utcnow()
+    with _writing(store) as s:
+        row = _dismissal_row(s, year, object_type, object_id, key)
+        was = bool(row and row.active)
+        if row is None:
+            row = DismissedFindingRecord(
+                year=year, object_type=object_type, object_id=object_id, finding_key=key
+            )
+            s.add(row)
+        row.code, row.message, row.reason, row.active = problem.code, problem.message, text, True
+        row.dismissed_by, row.dismissed_at = actor.name, now
+        _audit(
+            s,
+            actor,
+            "dismiss_finding",
+            object_type,
+            object_id,
+            year=year,
+            before=_finding_state(was) | {"code": problem.code, "message": problem.message},
+            after=_finding_state(True),
+            reason=text,
+            related=[("finding", key)],
+            at=now,
+        )
+    return Dismissal(key, problem.code, problem.message, text or "", actor.name, now)
+
+
+def restore_finding(
+    store: Store, year: int, object_type: str, object_id: str, key: str, reason: str | None, actor: Actor
+) -> bool:
+    """Count a dismissed finding again (the dismissal stays in the trail)."""
+    _require(actor, "dismiss_finding")
+    text = _reason(reason, True, "恢复问题")
+    with _writing(store) as s:
+        row = _dismissal_row(s, year, object_type, object_id, key)
+        if row is None or not row.active:
+            return False
+        row.active = False
+        _audit(
+            s,
+            actor,
+            "restore_finding",
+            object_type,
+            object_id,
+            year=year,
+            before=_finding_state(True, row.reason) | {"code": row.code, "message": row.message},
+            after=_finding_state(False),
+            reason=text,
+            related=[("finding", key)],
+        )
+    return True
+
+
+def _dismissal_row(
+    s: Session, year: int, object_type: str, object_id: str, key: str
+) -> DismissedFindingRecord | None:
+    return s.scalar(
+        select(DismissedFindingRecord).where(
+            DismissedFindingRecord.year == year,
+            DismissedFindingRecord.object_type == object_type,
+            DismissedFindingRecord.object_id == object_id,
+            DismissedFindingRecord.finding_key == key,
+        )
+    )
+
+
+def dismissed_findings(store: Store, year: int) -> dict[tuple[str, str], dict[str, Dismissal]]:
+    """(object_type, object_id) → finding key → its dismissal, for the dismissals in force."""
+    out: dict[tuple[str, str], dict[str, Dismissal]] = {}
+    with store.session() as s:
+        rows = s.scalars(
+            select(DismissedFindingRecord).where(
+                DismissedFindingRecord.year == year, DismissedFindingRecord.active.is_(True)
+            )
+        )
+        for r in rows:
+            out.setdefault((r.object_type, r.object_id), {})[r.finding_key] = Dismissal(
+                r.finding_key, r.code, r.message, r.reason, r.dismissed_by, as_utc(r.dismissed_at)
+            )
+    return out
+
+
+# ---------------------------------------------------------------- plagiarism flags
+
+
+@dataclass(frozen=True)
+class FlagDecision:
+    flag_id: str
+    decision: str | None
+    note: str | None
+    by: str | None
+    at: datetime | None
+    implicated: tuple[str, ...] = field(
+        default=()
+    )  # this year's teams a confirmed cross_team flag disqualifies
+
+
+def implicated_teams(row: FlagRecord) -> tuple[str, ...]:
+    """This year's teams of a cross_team flag: both sides of a same-year pair (no 'A copied B')."""
+    if row.kind != "cross_team":
+        return ()
+    teams = [row.a_team_id]
+    if row.b_year == row.year and row.b_team_id != row.a_team_id:
+        teams.append(row.b_team_id)
+    return tuple(teams)
+
+
+def _flag_state(row: FlagRecord) -> dict | None:
+    return None if row.decision is None else {"decision": row.decision, "note": row.decision_note}
+
+
+def decide_flag(
+    store: Store, year: int, flag_id: str, decision: str, reason: str | None, actor: Actor
+) -> FlagDecision | None:
+    """确认抄袭 (confirmed) or 排除 (dismissed), with a reason; None when the year has no such flag."""
+    _require(actor, "decide_flag")
+    if decision not in FLAG_DECISIONS:
+        raise ReviewError("结论只能是 confirmed（确认抄袭）或 dismissed（排除）")
+    text = _reason(reason, True, "查重标记的结论")
+    now = utcnow()
+    with _writing(store) as s:
+        row = s.scalar(select(FlagRecord).where(FlagRecord.year == year, FlagRecord.flag_id == flag_id))
+        if row is None:
+            return None
+        before = _flag_state(row)
+        row.decision, row.decision_note, row.decided_by, row.decided_at = decision, text, actor.name, now
+        teams = implicated_teams(row)
+        _audit(
+            s,
+            actor,
+            "decide_flag",
+            "flag",
+            flag_id,
+            year=year,
+            before=before,
+            after=_flag_state(row),
+            reason=text,
+            related=[("team", t) for t in dict.fromkeys([row.a_team_id, *teams])],
+            at=now,
+        )
+        return FlagDecision(
+            flag_id, decision, text, actor.name, now, teams if decision == "confirmed" else ()
+        )
+
+
+def disqualified_teams(store: Store, year: int) -> dict[str, list[str]]:
+    """第十五条: team id → the confirmed cross_team flags that disqualify it (raised now or before)."""
+    out: dict[str, list[str]] = {}
+    with store.session() as s:
+        rows = s.scalars(
+            select(FlagRecord).where(
+                FlagRecord.year == year, FlagRecord.kind == "cross_team", FlagRecord.decision == "confirmed"
+            )
+        )
+        for row in rows:
+            for team in implicated_teams(row):
+                out.setdefault(team, []).append(row.flag_id)
+    return out
+
+
+# ---------------------------------------------------------------- into the run's results
+
+
+def with_reviews(store: Store, report: CompletenessReport) -> CompletenessReport:
+    """The report with each team's 初选 decision and 第十五条 disqualification from the store."""
+    reviews = team_reviews(store, report.year)
+    out = disqualified_teams(store, report.year)
+    teams = [
+        t.model_copy(
+            update={"review": reviews.get(t.team_id, TeamReview()), "disqualified": t.team_id in out}
+        )
+        for t in report.teams
+    ]
+    return report.model_copy(update={"teams": teams})
+
+
+def with_flag_decisions(store: Store, year: int, flags: list[Flag]) -> list[Flag]:
+    """Each flag with its decision, note, who decided and when (they survive re-runs)."""
+    with store.session() as s:
+        rows = {r.flag_id: r for r in s.scalars(select(FlagRecord).where(FlagRecord.year == year))}
+    decided: list[Flag] = []
+    for f in flags:
+        r = rows.get(f.flag_id)
+        update: dict[str, Any] = {}
+        if r is not None:
+            update = dict(
+                decision=r.decision,
+                decision_note=r.decision_note,
+                decided_by=r.decided_by,
+                decided_at=as_utc(r.decided_at),
+            )
+        decided.append(f.model_copy(update=update))
+    return decided
+
+
+def now_beijing() -> datetime:
+    return datetime.now(UTC).astimezone(BEIJING)
