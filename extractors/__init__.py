@@ -14,7 +14,7 @@ from core.model import Document, Problem
 
 from . import problems as msg
 from .options import ExtractOptions
-from .sniff import EXTENSIONS, describe_foreign, extension_matches, sniff_format
+from .sniff import EXTENSIONS, describe_foreign, extension_matches, ole_header_ok, sniff_format
 
 EXTRACTOR_VERSION = "1.5.0"  # 1.5: damaged PDFs, blank pages, RAR/7z members, pixel limits
 
@@ -25,6 +25,9 @@ FORMAT_NAMES = {"pdf": "PDF", "pptx": "PPTX 演示文稿", "ppt": "PPT 演示文
                 "zip": "压缩包", "unknown": "未知格式", "ole": "Office 复合文档", "odf": "OpenDocument 文档",
                 "rtf": "RTF 文档", "ofd": "OFD 版式文档",
                 "keynote": "Keynote 演示文稿"}
+
+
+OLE_FORMATS = ("ppt", "doc", "xls", "ole")  # compound files: a damaged header is damaged, whatever LibreOffice says
 
 
 def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
@@ -70,6 +73,8 @@ def extract(path: str | Path, *, name: str | None = None, options: ExtractOption
         doc = Document(path=name, format="empty", problems=[msg.unreadable(msg.EMPTY, name)])
     elif not path.is_file() or not os.access(path, os.R_OK):
         doc = Document(path=name, format="unknown", problems=[msg.unreadable(msg.NOT_FOUND, name)])
+    elif fmt in OLE_FORMATS and not ole_header_ok(path):
+        doc = Document(path=name, format=fmt, problems=[msg.unreadable(msg.CORRUPT, name)])
     else:
         try:
             doc = _dispatch(fmt, path, name, options)

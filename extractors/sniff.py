@@ -74,6 +74,20 @@ def _ole_kind(head: bytes) -> str:
     return "ole"
 
 
+def ole_header_ok(path: str | Path) -> bool:
+    """Whether a compound file's header is sound (byte-order mark, sector size 512 or 4096 bytes).
+
+    A damaged .ppt/.doc/.wps whose header is garbage would otherwise be opened by LibreOffice as
+    plain text and "read" as a page of noise, a damaged file reported as good.
+    """
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return len(head) == 512 and head[28:30] == b"\xfe\xff" and head[30:32] in (b"\x09\x00", b"\x0c\x00")
+
+
 def _kind_of_members(names: list[str], mimetype: bytes = b"") -> str:
     """Which document format a zip's member names say it is (OOXML, OpenDocument, Keynote, OFD)."""
     has_types = "[Content_Types].xml" in names
