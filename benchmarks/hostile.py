@@ -59,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="small")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--kinds-table", type=Path, help="write each kind's finding (code, message) as Markdown here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="banzu-hostile-") as tmp:
         tmp = Path(tmp)
@@ -80,6 +81,24 @@ def main() -> None:
             "targets": {"time_ratio": "< 2", "peak_mb": "< 2048"},
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
+        if args.kinds_table and code_x == 0:
+            args.kinds_table.write_text(kinds_table(tmp / "out-hostile"), encoding="utf-8")
+
+
+def kinds_table(out: Path) -> str:
+    """One Markdown row per kind: what it is, the code found and the Chinese message the clerk reads."""
+    from pipeline.samples.hostile_check import problems_by_path
+
+    found = problems_by_path(json.loads((out / "completeness.json").read_text(encoding="utf-8")))
+    rows = ["| kind | what | code | message |", "|---|---|---|---|"]
+    for k in KINDS:
+        problems = found.get(k.path, [])
+        hit = next((p for p in problems if p["code"] == k.code), None) if k.code else None
+        code = k.code or "—（正常读取）"
+        message = hit["message"] if hit else "；".join(
+            p["message"] for p in problems if p["code"] not in ("late_submission",)) or "（无问题）"
+        rows.append(f"| {k.key} | {k.what} | {code} | {message.replace('|', '｜')} |")
+    return "\n".join(rows) + "\n"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import re
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -25,22 +26,27 @@ BASE_SECONDS = 60.0  # opening, sniffing, one conversion
 SECONDS_PER_PAGE = 8.0  # OCR of a dense page on a busy machine, with margin
 
 
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
 def budget_seconds(path: Path, options: ExtractOptions) -> float:
-    """The file's time budget: the option when set, else a base plus a share per page (PDFs)."""
+    """The file's time budget: the option when set, else a base plus a share per (estimated) page.
+
+    Pages are estimated from the bytes (page objects, else one page per 100 KB), never by opening
+    the file here: a file that hangs its reader must hang only the child that is killed.
+    """
     if options.file_timeout:
         return options.file_timeout
-    pages = 1
     try:
+        size = path.stat().st_size
         with path.open("rb") as fh:
-            is_pdf = b"%PDF-" in fh.read(1024)
-        if is_pdf:
-            import pymupdf
-
-            with pymupdf.open(path, filetype="pdf") as doc:
-                pages = min(doc.page_count, options.max_pages)
-    except Exception:  # noqa: BLE001 - a file that cannot even be counted gets the base budget
-        pages = 1
-    return BASE_SECONDS + SECONDS_PER_PAGE * max(pages, 1)
+            data = fh.read(64 * 1024 * 1024)
+    except OSError:
+        return BASE_SECONDS
+    pages = max(len(_PAGE_OBJECT.findall(data)), size // 100_000, 1)
+    # other formats may go through LibreOffice first, which has its own (longer) time limit
+    base = BASE_SECONDS if b"%PDF-" in data[:1024] else max(BASE_SECONDS, options.soffice_timeout + 30)
+    return base + SECONDS_PER_PAGE * min(pages, options.max_pages)
 
 
 def _serve(conn: Connection) -> None:

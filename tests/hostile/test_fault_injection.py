@@ -79,3 +79,23 @@ def test_two_intakes_at_once_on_one_home(healthy_inbox, prefect_api, tmp_path):
     with sqlite3.connect(home / "banzu.sqlite3") as conn:
         extracted = conn.execute("SELECT count(*), count(DISTINCT sha256) FROM extractions").fetchone()
     assert extracted[0] == extracted[1]  # nothing was read twice
+
+
+def test_sigterm_stops_a_run_cleanly(healthy_inbox, prefect_api, tmp_path):
+    import psutil
+
+    home, out = tmp_path / "home", tmp_path / "out"
+    out.mkdir()
+    proc = intake_process(healthy_inbox, out, home, prefect_api)
+    deadline = time.monotonic() + 600
+    while proc.poll() is None and not MOMENTS["extraction"](home, out) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)  # stops promptly, not after the rest of the inbox
+    assert proc.returncode == 130 and "已被终止" in stderr, stderr[-2000:]
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive  # no reader or OCR process left behind
+    with sqlite3.connect(home / "banzu.sqlite3") as conn:
+        assert [s for (s,) in conn.execute("SELECT status FROM runs")] == ["interrupted"]
