@@ -47,6 +47,8 @@ def intake(
     from pipeline.store.safety import StoreProblem
 
     store_commands.stop_on_sigterm()
+    if not store_commands.store_is_usable(console):  # a damaged store is said before any flow run starts
+        raise typer.Exit(3)
     try:
         with rich_progress(console, enabled=not quiet):
             summary = intake_flow(str(inbox), year, str(out) if out else None)

@@ -22,6 +22,20 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def store_is_usable(out: Console) -> bool:
+    """Check the database before a run; print the Chinese reason and the way out when it is damaged."""
+    from core.settings import get_settings
+    from pipeline.store.safety import StoreProblem, check_database
+
+    settings = get_settings()
+    try:
+        check_database(settings.db_url, settings.home_dir)
+    except StoreProblem as error:
+        out.print(f"[red]{error}[/red]")
+        return False
+    return True
+
+
 def backup(dest: Annotated[Path, typer.Argument(help="备份目录（会写入数据库副本和 archive/ 原件）")]) -> None:
     """Back up the database (SQLite online backup) and the archive of originals into DEST."""
     from core.settings import get_settings

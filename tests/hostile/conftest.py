@@ -74,11 +74,17 @@ def report(out: Path, name: str = "completeness.json") -> dict:
 
 
 @pytest.fixture(scope="session")
-def healthy_run(healthy_inbox: Path, prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("healthy-out")
-    result = run(healthy_inbox, out, tmp_path_factory.mktemp("healthy-home"), prefect_api)
+def healthy_home(healthy_inbox: Path, prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The BANZU_HOME of one uninterrupted run over the healthy inbox; its reports are in home/out."""
+    home = tmp_path_factory.mktemp("healthy-home")
+    result = run(healthy_inbox, home / "out", home, prefect_api)
     assert result.returncode == 0, result.stderr[-3000:]
-    return out
+    return home
+
+
+@pytest.fixture(scope="session")
+def healthy_run(healthy_home: Path) -> Path:
+    return healthy_home / "out"
 
 
 @pytest.fixture(scope="session")

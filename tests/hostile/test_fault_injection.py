@@ -55,9 +55,11 @@ def test_sigkill_then_rerun_gives_the_reports_of_an_uninterrupted_run(
     assert statuses == ["interrupted", "completed"]
 
 
-def test_store_damaged_between_runs_stops_with_a_chinese_message(healthy_inbox, prefect_api, tmp_path):
-    home = tmp_path / "home"
-    assert run(healthy_inbox, tmp_path / "out1", home, prefect_api).returncode == 0
+def test_store_damaged_between_runs_stops_with_a_chinese_message(healthy_inbox, healthy_home, prefect_api, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"  # a copy of the home an earlier run left
+    shutil.copytree(healthy_home, home, ignore=shutil.ignore_patterns("out", "run.lock"))
     db = home / "banzu.sqlite3"
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])
