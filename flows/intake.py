@@ -28,7 +28,7 @@ from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
 from pipeline.store.review import with_reviews
-from pipeline.store.safety import acquire_run_lock, release_run_lock
+from pipeline.store.safety import STOP_REQUESTED, acquire_run_lock, release_run_lock
 
 STAGES = ("发现文件", "登记归档", "读取文件", "完整性检查", "查重比对", "生成报告")
 
@@ -158,7 +158,8 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         progress.emit("生成报告", "end")
         return summary
     except BaseException as error:
-        status = "interrupted" if isinstance(error, KeyboardInterrupt | SystemExit) else "failed"
+        stopped = isinstance(error, KeyboardInterrupt | SystemExit) or STOP_REQUESTED.is_set()
+        status = "interrupted" if stopped else "failed"
         store.finish_run(run_id, status, summary.model_dump(mode="json"))
         raise
     finally:

@@ -16,6 +16,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 LOCK_NAME = "run.lock"
+STOP_REQUESTED = threading.Event()  # set by a SIGTERM/SIGINT handler: the run ends as "interrupted"
 
 
 class StoreProblem(Exception):
