@@ -16,10 +16,12 @@ def stop_on_sigterm() -> None:
     """SIGTERM (systemd stop, kill) ends a run like Ctrl-C: readers are killed, the run is marked
     interrupted, the lock released; the next run redoes what was not finished."""
 
+    from extractors.deadline import halt_readers
     from pipeline.store.safety import STOP_REQUESTED
 
     def handler(_signum, _frame) -> None:  # noqa: ANN001
         STOP_REQUESTED.set()  # whatever exception Prefect turns this into, the run is "interrupted"
+        halt_readers()  # the file being read is dropped, no other is started
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)

@@ -119,6 +119,7 @@ def _overrun(name: str, seconds: float, died: bool) -> Document:
 
 _READERS = threading.local()
 _ALL: list[DeadlineReader] = []
+_HALTED = threading.Event()  # the process is stopping (SIGTERM): no file is started any more
 
 
 def can_use_child(options: ExtractOptions) -> bool:
@@ -130,6 +131,8 @@ def read_with_deadline(path: Path, name: str, options: ExtractOptions, seconds: 
     from . import extract
 
     path = Path(path)
+    if _HALTED.is_set():
+        raise KeyboardInterrupt("the run is stopping")
     if not can_use_child(options):
         return extract(path, name=name, options=options)
     reader = getattr(_READERS, "reader", None)
@@ -140,9 +143,20 @@ def read_with_deadline(path: Path, name: str, options: ExtractOptions, seconds: 
 
 
 def stop_all_readers() -> None:
-    """Kill every child reader of this process (end of a run, SIGTERM)."""
+    """Kill every child reader of this process (end of a run)."""
     for reader in list(_ALL):
         reader.stop()
+
+
+def resume_readers() -> None:
+    """A new run in this process may read again."""
+    _HALTED.clear()
+
+
+def halt_readers() -> None:
+    """The process is stopping (SIGTERM): kill the readers and start no other file."""
+    _HALTED.set()
+    stop_all_readers()
 
 
 atexit.register(stop_all_readers)  # before multiprocessing joins its (non-daemon) children at exit

@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from checks.completeness import check_completeness
@@ -22,7 +23,7 @@ from core.codes import Code
 from core.model import Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import recommending_units, year_rules
 from core.settings import get_settings
-from extractors.deadline import stop_all_readers
+from extractors.deadline import halt_readers, resume_readers, stop_all_readers
 from pipeline import intake, progress
 from pipeline.inbox import discover, unpack_team_archives
 from pipeline.reports import summary_counts, summary_markdown, write_reports
@@ -94,6 +95,7 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
     settings = get_settings()
     out_dir = Path(out) if out else settings.reports_dir(year)
     lock = acquire_run_lock(settings.home_dir, settings.run_lock_wait)  # one run per BANZU_HOME
+    resume_readers()
     try:
         store = Store(settings)
         if stale := store.mark_interrupted_runs():
@@ -158,7 +160,10 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         progress.emit("生成报告", "end")
         return summary
     except BaseException as error:
-        stopped = isinstance(error, KeyboardInterrupt | SystemExit) or STOP_REQUESTED.is_set()
+        # Prefect turns SIGTERM into TerminationSignal while a flow runs; Ctrl-C is KeyboardInterrupt
+        stopped = isinstance(error, KeyboardInterrupt | SystemExit | TerminationSignal) or STOP_REQUESTED.is_set()
+        if stopped:
+            halt_readers()  # the extraction threads still queued start no other file
         status = "interrupted" if stopped else "failed"
         store.finish_run(run_id, status, summary.model_dump(mode="json"))
         raise
