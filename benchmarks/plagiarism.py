@@ -76,27 +76,35 @@ class Views:
             self.slide_map.append(maps)
             self.on_slides.append(shown)
 
-    def ranges(self, team: int, file: str, page: int, text: str, spans: Ranges) -> set[int] | None:
-        """PDF character positions of an evidence side, or None when its text cannot be located."""
+    def ranges(self, team: int, file: str, page: int, end: int | None, text: str, spans: Ranges) -> set[int] | None:
+        """PDF character positions of an evidence side, or None when its text cannot be located (a
+        passage over a page break: its pages' texts joined with a line break)."""
+        end = end or page
         if file.endswith(".pdf"):
             pages = self.corpus.pdf_pages[team]
-            o = pages[page - 1].find(text) if page - 1 < len(pages) else -1
+            o = "\n".join(pages[page - 1 : end]).find(text) if end <= len(pages) else -1
             if o < 0:
                 return None
-            return {k for s, e in spans for k in range(_glob(pages, page - 1, o + s), _glob(pages, page - 1, o + e))}
+            base = _glob(pages, page - 1, o)
+            return {k for s, e in spans for k in range(base + s, base + e)}
         slides = make_slides(self.corpus.pdf_pages[team])
-        if page - 1 >= len(slides):
+        if end > len(slides):
             return None
-        o = slides[page - 1].find(text)
+        o = "\n".join(slides[page - 1 : end]).find(text)
         if o < 0:
             return None
-        m = self.slide_map[team][page - 1]
+        m = np.concatenate([np.append(x, -1) for x in self.slide_map[team][page - 1 : end]])
         return {int(m[k]) for s, e in spans for k in range(o + s, min(len(m), o + e)) if m[k] >= 0}
 
 
+CASE_GAP = 40  # source characters a passage may skip and stay one (standard wording left out of a case)
+
+
 def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[tuple[str, int, set[int], int, set[int]]]:
-    """PAN cases: every copied line, as (kind, copier, copier chars, source, source chars) in global
-    offsets (a case is a contiguous passage, as in PAN's corpora, not a whole report)."""
+    """PAN cases, as (kind, copier, copier chars, source, source chars) in global offsets. A case is a
+    contiguous copied passage, as a reader sees it and as in PAN's corpora: consecutive copied lines
+    that follow each other in both reports are one case, across line and page breaks; lines put in
+    another order (a reshuffled copy) are cases of their own."""
     out = []
     for c in corpus.cases:
         if kinds and c.kind not in kinds:
@@ -105,8 +113,17 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[tuple[str, int
         lines: dict[tuple[int, int, int], set[int]] = defaultdict(set)
         for p, s, e, q, t, u in c.passages:
             lines[(p, s, e)].update(range(_glob(sp, q, t), _glob(sp, q, u)))
+        merged: list[list] = []
         for (p, s, e), src in sorted(lines.items()):
-            out.append((c.kind, c.copier, set(range(_glob(cp, p, s), _glob(cp, p, e))), c.source, src))
+            a0, a1 = _glob(cp, p, s), _glob(cp, p, e)
+            last = merged[-1] if merged else None
+            if last and 0 <= a0 - last[1] <= 1 and 0 <= min(src) - max(last[3]) <= CASE_GAP:
+                last[1] = a1
+                last[2].update(range(a0, a1))
+                last[3].update(src)
+            else:
+                merged.append([a0, a1, set(range(a0, a1)), set(src)])
+        out += [(c.kind, c.copier, m[2], c.source, m[3]) for m in merged]
     return out
 
 
@@ -122,8 +139,8 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
             slides = fa.endswith(".pptx") + fb.endswith(".pptx")
             if slides != {"": 0, "pdf": 1, "ppt": 2}[ppt]:
                 continue
-            ra = views.ranges(ia, fa, e.a_page, e.a_text, e.a_spans)
-            rb = views.ranges(ib, fb, e.b_page, e.b_text, e.b_spans)
+            ra = views.ranges(ia, fa, e.a_page, e.a_page_end, e.a_text, e.a_spans)
+            rb = views.ranges(ib, fb, e.b_page, e.b_page_end, e.b_text, e.b_spans)
             if ra is not None and rb is not None and ia != ib:
                 out.append({ia: ra, ib: rb})
     return out

@@ -16,7 +16,7 @@ from . import problems as msg
 from .options import ExtractOptions
 from .sniff import EXTENSIONS, describe_foreign, extension_matches, ole_header_ok, sniff_format
 
-EXTRACTOR_VERSION = "1.5.0"  # 1.5: damaged PDFs, blank pages, RAR/7z members, pixel limits
+EXTRACTOR_VERSION = "1.5.1"  # 1.5: damaged PDFs, blank pages, RAR/7z, pixel limits; turned pages upright
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 

@@ -20,7 +20,8 @@ class ExtractOptions(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     dpi: int = Field(DEFAULT_DPI, ge=50, le=600)
-    workers: int = Field(0, ge=0)  # OCR processes; 0: BANZU_OCR_WORKERS or automatic (workers.py)
+    workers: int = Field(0, ge=0)  # OCR processes; 0: decided from the machine (workers.py)
+    threads: int = Field(1, ge=0)  # onnxruntime threads per OCR engine; 0: onnxruntime decides
     page_timeout: float = Field(120.0, gt=0)  # seconds one page may take before it becomes a problem
     ocr: bool = True  # False: never OCR (pages without a text layer come out empty, with a problem)
     engine: Any = None

@@ -245,12 +245,6 @@ def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
     return out
 
 
-def read_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> Page:
-    """Judge one page's text layer and read it from the layer or by OCR."""
-    out, needs_ocr = judge_page(page, page_no, options)
-    return ocr_page(page, out, options) if needs_ocr else out
-
-
 def _broken_page(page_no: int, exc: BaseException) -> Page:
     return Page(page=page_no, source="ocr", reason="page_unreadable", problems=[
         Problem(code=Code.PAGE_UNREADABLE, page=page_no,

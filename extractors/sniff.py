@@ -179,7 +179,7 @@ def sniff_format(path: str | Path) -> str:
     except OSError:
         return "unknown"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return _zip_kind(path)  # before the PDF test: a stored zip member may be a PDF
+        return _zip_kind(path)  # before the PDF test: a stored zip of PDFs has "%PDF-" in its first KB
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):

@@ -1,7 +1,8 @@
 """Discovery of an inbox: which files are units' bundles, which form team packages, which are strays.
 
-The inbox is only read, never modified. Discovery hashes files and sorts them into roles; the
-flow archives them (pipeline.store) and only then unpacks team zips from the archived copies.
+The inbox is only read, never modified. Discovery hashes files and sorts them into roles; ingest
+(pipeline.ingest) archives them and only then unpacks team zips from the archived copies. Every step
+returns a new Inbox and leaves the one it was given alone.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from pipeline.store.archive import sha256_of
 UNIT_DIRS = ("推荐材料", "recommendations")
 TEAM_DIRS = ("班组申报", "teams")
 JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "__macosx"}
-OFFICE_SUFFIXES = {".pptx", ".docx", ".xlsx", ".ppsx", ".potx", ".odp", ".odt", ".ods"}
+ARCHIVE_FORMATS = {"zip"}  # what extractors.sniff calls a container the inbox unpacks
 ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z"}
 UNSUPPORTED_ARCHIVES = {".tar": "tar", ".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
@@ -55,13 +57,15 @@ def is_junk(path: Path) -> bool:
     )
 
 
-def _is_zip(path: Path) -> bool:
-    """A team archive (ZIP, RAR, 7z) by its extension or, for a zip, by its first bytes."""
-    if path.suffix.lower() in ARCHIVE_SUFFIXES:
-        return True
-    if path.suffix.lower() in OFFICE_SUFFIXES or not path.is_file():
-        return False
-    return archive_kind(path) is not None and sniff_format(path) == "zip"  # not a document that is a zip
+def is_archive(path: Path, name: str | None = None) -> bool:
+    """A zip to unpack: the bytes say so (extractors.sniff, as for every file), or they say nothing
+    (damaged, unknown) while the name says .zip, so that the archive reader explains what is wrong.
+    An Office file (a zip inside) is a document, whatever its name."""
+    fmt = sniff_format(path)
+    suffix = Path(name or path.name).suffix.lower()
+    if fmt == "unknown" and archive_kind(path) in ("rar", "7z"):
+        return True  # RAR and 7z team archives are unpacked like zips (extractors.archive)
+    return fmt in ARCHIVE_FORMATS or (fmt in ("unknown", "empty") and suffix in ARCHIVE_SUFFIXES)
 
 
 def _mtime(path: Path) -> datetime:
@@ -155,7 +159,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
     for unit_dir in _role_dir(root, UNIT_DIRS):
         for p in _files_under(unit_dir):
             claimed.add(p)
-            is_bundle = p.suffix.lower() == ".pdf" or _head(p).startswith(b"%PDF")
+            is_bundle = p.suffix.lower() in (".pdf", ".ofd") or sniff_format(p) in ("pdf", "ofd")  # OFD: 版式, like PDF
             f = _inbox_file(
                 p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
             )
@@ -176,7 +180,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
                     sources[f.path] = p
                 inbox.teams.append(package)
                 claimed.add(entry)
-            elif entry.is_file() and (_is_zip(entry) or entry.suffix.lower() in UNSUPPORTED_ARCHIVES):
+            elif entry.is_file() and (is_archive(entry) or entry.suffix.lower() in UNSUPPORTED_ARCHIVES):
                 team_id = nfc(entry.stem if entry.suffix else entry.name).strip()
                 container = _inbox_file(entry, rel(entry), "team", team_id)
                 if problem := _unsupported_archive_problem(entry, container.path):
@@ -193,56 +197,52 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
             sources[f.path] = p
     inbox.other += [_special_file(p, rel(p)) for p in _specials_under(root)]  # no source: never archived
     mark_team_id_variants(inbox)
-
-    mark_duplicates(inbox)
-    return inbox, sources
+    return mark_duplicates(inbox), sources
 
 
-def _head(path: Path, n: int = 1024) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(n).lstrip()
-    except OSError:
-        return b""
+def unpack_team_archives(inbox: Inbox, work_dir: Path) -> tuple[Inbox, Sources]:
+    """Unpack each team zip (from its archived copy, `archive_path`) into work_dir: a new Inbox whose
+    packages hold the members, and where each member's bytes are now.
 
-
-def unpack_team_archives(inbox: Inbox, work_dir: Path) -> Sources:
-    """Unpack each team zip (from its archived copy) into work_dir; members join their package.
-
-    Zips found inside a team folder are unpacked one level deep the same way; an archive found
-    inside an unpacked archive is not unpacked again (it stays a member, reported as an archive).
+    Zips found inside a team folder are unpacked one level deep the same way; an archive found inside
+    an unpacked archive is not unpacked again (it stays a member, reported as an archive). `inbox` is
+    left as it was.
     """
     sources: Sources = {}
+    teams: list[TeamPackage] = []
     for package in inbox.teams:
-        nested = [f for f in package.files if _is_zip(Path(f.path))]
-        for f in nested:
-            package.files.remove(f)
-            package.archives.append(f)
-        for container in package.archives:
+        nested = [f for f in package.files if f.archive_path and is_archive(Path(f.archive_path), f.path)]
+        files = [f for f in package.files if f not in nested]
+        archives: list[InboxFile] = []
+        for container in [*package.archives, *nested]:
             if container.problems or container.duplicate_of or not container.archive_path:
+                archives.append(container)
                 continue
             dest = work_dir / "unpacked" / container.sha256
             members, problems = safe_extract(Path(container.archive_path), dest)
-            container.problems.extend(p.model_copy(update={"file": container.path}) for p in problems)
+            archives.append(container.model_copy(update={"problems": [
+                *container.problems, *(p.model_copy(update={"file": container.path}) for p in problems)]}))
             for member in members:
+                member_path = member.path
                 if is_junk(Path(member.name)):
                     continue
                 f = _inbox_file(
-                    member.path,
+                    member_path,
                     f"{container.path}/{nfc(member.name)}",
                     "team",
                     package.team_id,
                     container.received_at,
                 )
-                package.files.append(f)
-                sources[f.path] = member.path
-    mark_duplicates(inbox)
-    return sources
+                files.append(f)
+                sources[f.path] = member_path
+        teams.append(package.model_copy(update={"files": files, "archives": archives}))
+    return mark_duplicates(inbox.model_copy(update={"teams": teams})), sources
 
 
 def mark_team_id_variants(inbox: Inbox) -> None:
     """Team ids equal but for full-width/half-width characters (`Z38-` / `Ｚ３８－`): probably one team
-    sent twice from different input methods; each later package's files get a warning naming the first."""
+    sent twice from different input methods; each later package's files get a warning naming the first.
+    (Called by `discover` on the Inbox it is building.)"""
     first: dict[str, str] = {}
     for package in inbox.teams:
         key = unicodedata.normalize("NFKC", package.team_id).casefold()
@@ -255,15 +255,28 @@ def mark_team_id_variants(inbox: Inbox) -> None:
             f.problems.append(Problem(code=Code.TEAM_ID_VARIANT, file=f.path, message=text))
 
 
-def mark_duplicates(inbox: Inbox) -> None:
+def map_files(inbox: Inbox, change: Callable[[InboxFile], InboxFile]) -> Inbox:
+    """A new Inbox with `change` applied to every file (the given one is left alone)."""
+    return inbox.model_copy(update={
+        "units": [change(f) for f in inbox.units],
+        "teams": [t.model_copy(update={"files": [change(f) for f in t.files],
+                                       "archives": [change(f) for f in t.archives]}) for t in inbox.teams],
+        "other": [change(f) for f in inbox.other],
+    })
+
+
+def mark_duplicates(inbox: Inbox) -> Inbox:
     """The same bytes twice in one inbox: every later copy points at the first (earliest received)."""
     first: dict[str, str] = {}
+    duplicate_of: dict[str, str | None] = {}
     earliest = datetime.min.replace(tzinfo=UTC)
     for f in sorted(inbox.all_files(), key=lambda f: (f.received_at or earliest, len(f.path), f.path)):
         if f.size == 0:
+            duplicate_of[f.path] = f.duplicate_of
             continue  # empty files are unreadable, not duplicates of each other
         if f.sha256 in first and first[f.sha256] != f.path:
-            f.duplicate_of = first[f.sha256]
+            duplicate_of[f.path] = first[f.sha256]
         else:
             first.setdefault(f.sha256, f.path)
-            f.duplicate_of = None
+            duplicate_of[f.path] = None
+    return map_files(inbox, lambda f: f.model_copy(update={"duplicate_of": duplicate_of[f.path]}))

@@ -6,6 +6,7 @@ import time
 import traceback
 from pathlib import Path
 
+from checks.similarity import find_flags
 from core.codes import Code
 from core.model import (
     CompletenessReport,
@@ -25,13 +26,6 @@ from pipeline.store import Store, as_utc
 REPORT_KINDS = ("report_pdf", "report_ppt")
 
 
-def drop_unpacked(work_dir: Path) -> None:
-    """Unpacked archive members are read from their archived copies: the unpacked tree goes."""
-    import shutil
-
-    shutil.rmtree(work_dir / "unpacked", ignore_errors=True)
-
-
 def files_to_extract(inbox: Inbox) -> list[InboxFile]:
     """One file per distinct content among the unit bundles and team documents."""
     seen: set[str] = set()
@@ -45,7 +39,19 @@ def files_to_extract(inbox: Inbox) -> list[InboxFile]:
 
 
 def extract_options(settings: Settings) -> ExtractOptions:
-    return ExtractOptions(workers=settings.ocr_workers, page_timeout=settings.ocr_page_timeout)
+    """The extractors' options from the settings: the one route configuration takes into extractors/."""
+    return ExtractOptions(
+        workers=settings.ocr_workers, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout
+    )
+
+
+def extract_file(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
+    """extract_cached with a store of this process's own: what a task runs, on this machine or another."""
+    store = Store(settings, migrate=False)  # the flow migrated it before any task ran
+    try:
+        return extract_cached(store, file)
+    finally:
+        store.close()
 
 
 def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
@@ -134,6 +140,19 @@ def report_corpus(store: Store, year: int, documents: dict[str, Document]) -> li
             )
         )
     return corpus
+
+
+def compare_reports(
+    store: Store, inbox: Inbox, completeness: CompletenessReport, documents: dict[str, Document], year: int
+) -> list[Flag]:
+    """This year's team reports against every report of this and earlier years: the flags, saved and
+    annotated (review decisions, archived originals)."""
+    store.replace_team_reports(year, team_report_records(inbox, completeness))
+    corpus = report_corpus(store, year, documents)
+    flags = find_flags(corpus, year, state_dir=store.home / "similarity")
+    store.save_flags(year, flags)
+    annotate_flags(store, year, flags, corpus)
+    return flags
 
 
 def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[ReportText]) -> None:

@@ -25,7 +25,7 @@ from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_ngrams, doc_freq
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
-from .text import COMMON_N, ngram_hashes, normalize_pages
+from .text import COMMON_N, ngram_hashes, normalize_pages, original
 
 __all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
 
@@ -67,6 +67,8 @@ Settings = SimilarityParams  # the name callers used before
 
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")  # in the original text, where spaces and points still part figures
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _ident(r: ReportText) -> str:
@@ -124,6 +126,14 @@ def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
     return total >= 2 and same == total
 
 
+def _own_measurements(a: Side, b: Side, p: Passage) -> bool:
+    """A matched sentence whose figures all differ: each team wrote its own measurements into the same
+    template sentence. Not evidence, even inside a copy (a copier keeps the source's figures)."""
+    fa = [f for f in _FIGURE.findall(original(a.nt, p.a_start, p.a_end)) if not _YEAR.fullmatch(f)]
+    fb = set(_FIGURE.findall(original(b.nt, p.b_start, p.b_end)))
+    return not any(f in fb for f in fa) and len(fa) >= (2 if p.how in ("fuzzy", "dense") else 3)
+
+
 def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False
              ) -> _PairResult:
     a, b = prep.side(ia), prep.side(ib)
@@ -148,9 +158,10 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     figures = same_figures(a, b, passages)
     if s.densify and rare >= s.min_rare and ca >= s.min_chars:
         passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
+        passages = [p for p in passages if not _own_measurements(a, b, p)]
         ra = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages]) / max(a.countable, 1)
         rb = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in passages]) / max(b.countable, 1)
-    ev = build_evidence(a.nt, b.nt, passages, a.template)
+    ev = build_evidence(a.nt, b.nt, passages, a.template, b.template)
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb

@@ -1,5 +1,12 @@
-"""Evidence a discipline officer can read: aligned passages mapped back to pages, with context and the
-copied character ranges for highlighting."""
+"""Evidence a discipline officer can read: one piece per copied passage as a reader sees it, mapped back
+to the pages, with context and the copied character ranges for highlighting.
+
+Alignment finds a copied passage in pieces (an OCR error, a changed figure or a line of common wording
+between them). Pieces that follow each other on both sides, across small gaps, line breaks and page
+breaks, are one passage: gaps are measured in normalised characters, where punctuation, line and page
+breaks take no room. A passage over a page break keeps its first page in a_page/b_page and its last in
+a_page_end/b_page_end, its text being the pages' texts joined with "\\n".
+"""
 
 from __future__ import annotations
 
@@ -11,90 +18,117 @@ from .align import Passage
 from .text import NormText
 
 CONTEXT = 30  # characters of context around a passage
-MERGE_GAP = 40  # passages closer than this on the same page become one piece of evidence
-MAX_TEXT = 1200
-MIN_CHARS = 6
+GAP_A = 60  # normalised characters of A between two pieces of one passage ...
+GAP_B = 160  # ... and of B (a copier drops or inserts a sentence; B's order must go on forwards)
+GAP_LONG = 240  # the most either may skip inside a long passage
+BACK_B = 8  # B may step back this little (pieces overlap at their edges)
+MAX_TEXT = 12000  # a whole copied chapter is one passage, shown whole
+MIN_CHARS = 16  # a shared title or a scrap of one sentence is no evidence of its own
 
 
-def _page_spans(nt: NormText, start: int, end: int) -> list[tuple[int, int, int]]:
-    """(page index, original start, original end) pieces of a normalised range, split at page breaks."""
-    out: list[tuple[int, int, int]] = []
-    if end <= start or start >= len(nt.page):
-        return out
-    pages = nt.page[start:end]
-    cuts = np.flatnonzero(np.diff(pages)) + 1
-    for s, e in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(pages)])), strict=True):
-        out.append((int(pages[s]), int(nt.offset[start + s]), int(nt.offset[start + e - 1]) + 1))
+def _groups(passages: list[Passage]) -> list[list[Passage]]:
+    """Pieces in A's order, joined while both sides go on across small gaps (B forwards, or back inside
+    the passage: sentences reordered within a copied block)."""
+    out: list[list[Passage]] = []
+    for p in sorted(passages, key=lambda q: (q.a_start, q.b_start)):
+        if p.a_end <= p.a_start or p.b_end <= p.b_start:
+            continue
+        if out:
+            last = out[-1]
+            a_end = max(q.a_end for q in last)
+            b_end = max(q.b_end for q in last)
+            # a long copied block bridges longer holes (sentences rewritten beyond recognition)
+            span = a_end - min(q.a_start for q in last)
+            gap_a, gap_b = max(GAP_A, min(GAP_LONG, span // 4)), max(GAP_B, min(GAP_LONG, span // 4))
+            b_start = min(q.b_start for q in last)
+            # pieces overlapping the passage, or just after it on both sides (B may be reordered inside)
+            if p.a_start - a_end <= gap_a and b_start - BACK_B <= p.b_start <= b_end + gap_b:
+                last.append(p)
+                continue
+        out.append([p])
     return out
 
 
-def _split_at_pages(a: NormText, b: NormText, p: Passage) -> list[Passage]:
-    """A passage cut where either side turns a page, B's positions following the passage's anchors, so
-    that each piece of evidence shows one page of each report and the same words on both sides."""
-    if p.a_end <= p.a_start or p.b_end <= p.b_start:
-        return []
-    cuts = {p.a_start + int(k) for k in np.flatnonzero(np.diff(a.page[p.a_start : p.a_end])) + 1}
-    inverse = sorted((y, x) for x, y in (p.anchors or [(p.a_start, p.b_start), (p.a_end, p.b_end)]))
-    for k in (np.flatnonzero(np.diff(b.page[p.b_start : p.b_end])) + 1).tolist():
-        cuts.add(int(round(np.interp(p.b_start + k, [y for y, _ in inverse], [x for _, x in inverse]))))
-    edges = [p.a_start, *sorted(c for c in cuts if p.a_start < c < p.a_end), p.a_end]
+def _cut(ranges: list[tuple[int, int]], template: np.ndarray | None) -> list[tuple[int, int]]:
+    """Ranges less the template and standard wording inside them: a copied passage is one piece of
+    evidence, but the wording every report shares is not highlighted as copied."""
+    if template is None or not len(template):
+        return ranges
     out = []
-    for s, e in zip(edges, edges[1:], strict=False):
-        bs, be = max(p.b_start, p.b_at(s)), min(p.b_end, p.b_at(e))
-        if e - s >= 2 and be > bs:
-            out.append(Passage(s, e, bs, be, p.how))
+    for s, e in ranges:
+        keep = ~template[s:e]
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+        out += [(s + int(x), s + int(y)) for x, y in zip(edges[::2], edges[1::2], strict=True)]
     return out
 
 
-def _window(nt: NormText, page: int, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    text = nt.pages[page] if page < len(nt.pages) else ""
-    lo = max(0, min(s for s, _ in spans) - CONTEXT)
-    hi = min(len(text), max(e for _, e in spans) + CONTEXT)
+def _window(nt: NormText, ranges: list[tuple[int, int]], template: np.ndarray | None = None
+            ) -> tuple[int, int, str, list[tuple[int, int]]] | None:
+    """(first page, last page, text, spans) of normalised ranges: the original text from CONTEXT before
+    the first copied character to CONTEXT after the last, pages joined with "\\n", spans relative to it
+    (template wording cut out of them)."""
+    ranges = [(max(0, s), min(len(nt.page), e)) for s, e in ranges if e > s and s < len(nt.page)]
+    if not ranges:
+        return None
+    lo_n, hi_n = min(s for s, _ in ranges), max(e for _, e in ranges)
+    p0, p1 = int(nt.page[lo_n]), int(nt.page[hi_n - 1])
+    starts = np.cumsum([0] + [len(nt.pages[p]) + 1 for p in range(p0, p1 + 1)])
+    joined = "\n".join(nt.pages[p] for p in range(p0, p1 + 1))
+
+    def at(k: int, end: bool) -> int:  # original offset in `joined` of normalised char k (its end)
+        return int(starts[int(nt.page[k]) - p0] + nt.offset[k]) + (1 if end else 0)
+
+    lo = max(0, at(lo_n, False) - CONTEXT)
+    hi = min(len(joined), at(hi_n - 1, True) + CONTEXT)
     if hi - lo > MAX_TEXT:
         hi = lo + MAX_TEXT
-    rel = [(max(0, s - lo), min(hi, e) - lo) for s, e in spans if s < hi]
-    return text[lo:hi], rel
+    spans: list[tuple[int, int]] = []
+    for s, e in sorted(_cut(ranges, template)):
+        # split at page breaks, so a span never covers the joining "\n"
+        pages = nt.page[s:e]
+        cuts = np.flatnonzero(np.diff(pages)) + 1
+        for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [len(pages)])), strict=True):
+            x, y = at(s + int(a), False) - lo, at(s + int(b) - 1, True) - lo
+            if x < hi - lo:
+                spans.append((max(0, x), min(hi - lo, y)))
+    last = p0 + int(np.searchsorted(starts, max(lo, hi - 1), side="right")) - 1  # MAX_TEXT may cut it short
+    return p0, min(last, p1), joined[lo:hi], spans
 
 
-def build_evidence(a: NormText, b: NormText, passages: list[Passage], excluded_a: np.ndarray) -> list[Evidence]:
-    """One Evidence per group of nearby passages on the same pair of pages."""
-    groups: list[dict] = []
-    for p in (piece for q in passages for piece in _split_at_pages(a, b, q)):
-        a_pieces = _page_spans(a, p.a_start, p.a_end)
-        b_pieces = _page_spans(b, p.b_start, p.b_end)
-        if not a_pieces or not b_pieces:
-            continue
-        chars = int((~excluded_a[p.a_start : p.a_end]).sum())
+def build_evidence(a: NormText, b: NormText, passages: list[Passage], excluded_a: np.ndarray,
+                   template_b: np.ndarray | None = None) -> list[Evidence]:
+    """One Evidence per copied passage (pieces merged as `_groups` says); `excluded_a` (A's template
+    wording) is neither counted nor highlighted, nor is `template_b` on B's side."""
+    out: list[Evidence] = []
+    for group in _groups(passages):
+        chars = 0
+        cover = np.zeros(0, bool)
+        if group:
+            lo = min(p.a_start for p in group)
+            hi = max(p.a_end for p in group)
+            cover = np.zeros(hi - lo, bool)
+            for p in group:
+                cover[p.a_start - lo : p.a_end - lo] = True
+            chars = int((cover & ~excluded_a[lo:hi]).sum())
         if chars < MIN_CHARS:  # a heading or a scrap of template between two pages is no evidence
             continue
-        a_page, a_s, a_e = a_pieces[0]
-        b_page, b_s, b_e = max(b_pieces, key=lambda t: t[2] - t[1])
-        last = groups[-1] if groups else None
-        if (
-            last
-            and last["a_page"] == a_page
-            and last["b_page"] == b_page
-            and a_s - last["a"][-1][1] <= MERGE_GAP
-            and abs(b_s - last["b"][-1][1]) <= MERGE_GAP * 4
-        ):
-            last["a"].append((a_s, a_e))
-            last["b"].append((b_s, b_e))
-            last["chars"] += chars
-        else:
-            groups.append({"a_page": a_page, "b_page": b_page, "a": [(a_s, a_e)], "b": [(b_s, b_e)], "chars": chars})
-    out: list[Evidence] = []
-    for g in groups:
-        a_text, a_rel = _window(a, g["a_page"], g["a"])
-        b_text, b_rel = _window(b, g["b_page"], sorted(g["b"]))
+        wa = _window(a, [(p.a_start, p.a_end) for p in group], excluded_a)
+        wb = _window(b, [(p.b_start, p.b_end) for p in group], template_b)
+        if wa is None or wb is None:
+            continue
+        a0, a1, a_text, a_spans = wa
+        b0, b1, b_text, b_spans = wb
         out.append(
             Evidence(
-                a_page=g["a_page"] + 1,
+                a_page=a0 + 1,
                 a_text=a_text,
-                b_page=g["b_page"] + 1,
+                b_page=b0 + 1,
                 b_text=b_text,
-                chars=g["chars"],
-                a_spans=a_rel,
-                b_spans=b_rel,
+                chars=chars,
+                a_spans=a_spans,
+                b_spans=b_spans,
+                a_page_end=a1 + 1 if a1 > a0 else None,
+                b_page_end=b1 + 1 if b1 > b0 else None,
             )
         )
     return out

@@ -47,7 +47,8 @@ class ParaphraseParams:
 
 @lru_cache(maxsize=1)
 def synonym_class() -> dict[str, str]:
-    """word -> code of its 同义词词林 synonym group ('=' groups only; '#' groups are merely related)."""
+    """word -> code of its 同义词词林 synonym group ('=' groups of two or more words; '#' groups are merely
+    related)."""
     try:
         from importlib.metadata import distribution
 
@@ -61,9 +62,10 @@ def synonym_class() -> dict[str, str]:
         if isinstance(node, dict):
             for k, v in (node.get("sub") or {}).items():
                 walk(v, code + k)
-        elif isinstance(node, list) and code.endswith("="):
-            for w in node:
-                out.setdefault(w, code)
+        elif isinstance(node, list) and code.endswith("=") and len(node) > 1:
+            for w in node:  # a word in several groups takes the lowest code: two synonyms sharing a
+                if w not in out or code < out[w]:  # group then most often fold to the same one
+                    out[w] = code
 
     for k, v in tree.items():
         walk(v, k)

@@ -115,3 +115,15 @@ def sentences(nt: NormText) -> list[tuple[int, int]]:
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(nt.sent_id)]))
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def original(nt: NormText, start: int, end: int) -> str:
+    """The original text of a normalised range (pages joined with a line break)."""
+    if end <= start or start >= len(nt.page):
+        return ""
+    end = min(end, len(nt.page))
+    p0, p1 = int(nt.page[start]), int(nt.page[end - 1])
+    o0, o1 = int(nt.offset[start]), int(nt.offset[end - 1]) + 1
+    if p0 == p1:
+        return nt.pages[p0][o0:o1]
+    return "\n".join([nt.pages[p0][o0:], *nt.pages[p0 + 1 : p1], nt.pages[p1][:o1]])

@@ -6,15 +6,16 @@ highlighting is done by cutting the text into segments here, never by building H
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from checks.statistics import is_required
+from checks.completeness.statistics_table import is_required
+from core.beijing import now_text
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport, TeamResult
-from core.reference import StatisticsItem
+from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -25,7 +26,9 @@ from pipeline.reports.common import (
     pct,
     problem_title,
 )
+from pipeline.reports.flag_files import casefile_name
 from pipeline.reports.thumbs import PagePicture
+from pipeline.reports.wording import PairWording, page_label, pair_wording, segments
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -39,30 +42,6 @@ def _env() -> Environment:
     )
     env.filters["pct"] = pct
     return env
-
-
-def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut `text` into (piece, copied) runs; spans out of range or overlapping are clipped and merged."""
-    n = len(text)
-    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans if int(b) > int(a))
-    merged: list[list[int]] = []
-    for a, b in clean:
-        if a >= b:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for a, b in merged:
-        if a > pos:
-            out.append((text[pos:a], False))
-        out.append((text[a:b], True))
-        pos = b
-    if pos < n:
-        out.append((text[pos:], False))
-    return out
 
 
 class _Links:
@@ -124,20 +103,14 @@ def _field_rows(fields: dict[str, Any] | None, items: dict[str, StatisticsItem])
     return rows
 
 
-def _items(year: int) -> dict[str, StatisticsItem]:
-    try:
-        from core.reference import year_rules
-
-        return {i.key: i for i in year_rules(year).statistics_items}
-    except Exception:
-        return {}
-
-
 def index_context(
-    completeness: CompletenessReport, out_dir: Path, pictures: dict[tuple[str, int], PagePicture]
+    completeness: CompletenessReport,
+    out_dir: Path,
+    pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
 ) -> dict[str, Any]:
     links = _Links(completeness, out_dir, pictures)
-    items = _items(completeness.year)
+    items = {i.key: i for i in (rules or year_rules(completeness.year)).statistics_items}
     team_anchor: dict[str, str] = {}
     for i, t in enumerate(completeness.teams, 1):
         team_anchor.setdefault(t.team_id, f"team-{i}")
@@ -158,6 +131,7 @@ def index_context(
                 "anchor": f"unit-{i}",
                 "name": u.unit,
                 "listed": u.listed,
+                "submitted": u.submitted,
                 "complete": u.complete,
                 "source_file": u.source_file,
                 "href": links.original(u.source_file),
@@ -221,6 +195,7 @@ def _team_flags(flags: FlagsReport) -> dict[str, list[dict[str, Any]]]:
 
 
 REVIEW_NAMES = {"passed": "初选通过", "failed": "初选不通过"}
+BEIJING = ZoneInfo("Asia/Shanghai")
 DISQUALIFIED = "取消资格（第十五条）"
 
 
@@ -232,7 +207,7 @@ def review_view(t: TeamResult) -> dict[str, Any]:
         "label": REVIEW_NAMES.get(r.decision or "", "待初选"),
         "short": {"passed": "通过", "failed": "不通过"}.get(r.decision or "", ""),
         "by": r.by,
-        "at": r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else None,
+        "at": r.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if r.at else None,  # the activity's time
         "reason": r.reason,
     }
 
@@ -253,10 +228,11 @@ def render_index(
     statistics: StatisticsReport,
     out_dir: Path,
     pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
     portable_zip: str | None = None,
 ) -> str:
     head = headline(completeness, flags)
-    ctx = index_context(completeness, out_dir, pictures)
+    ctx = index_context(completeness, out_dir, pictures, rules)
     team_flags = _team_flags(flags)
     for t in ctx["teams"]:
         t["flags"] = team_flags.get(t["team_id"], [])
@@ -272,7 +248,7 @@ def render_index(
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
             **ctx,
         )
     )
@@ -287,25 +263,50 @@ def _side_href(side: FlagSide, links: _Links, page: int | None = None, file: str
     return href
 
 
-def page_label(file: str | None, page: int) -> str:
-    """"第 3 页", or "第 3 张幻灯片" for a presentation, as the reader will find it in the original."""
-    if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
-        return f"第 {page} 张幻灯片"
-    return f"第 {page} 页"
+def _rel(path: Path | None, out_dir: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).resolve().relative_to(out_dir.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_uri()
 
 
-def _flag_view(f: Flag, index: int, links: _Links) -> dict[str, Any]:
+def ratio_rows(f: Flag, wording: PairWording) -> list[dict[str, Any]]:
+    """The CNKI-style ratios of both sides, each number with its one-line Chinese explanation."""
+    rows = []
+    for label, r in ((wording.a_label, f.ratios_a), (wording.b_label, f.ratios_b)):
+        if r is None:
+            continue
+        rows.append({
+            "label": label,
+            "r": r,
+            "numbers": [(name, getattr(r, key), r.notes.get(key, "")) for key, name in (
+                ("total", "总文字复制比"), ("without_template", "去除引用"), ("without_self", "去除本人"),
+                ("largest", "单篇最大"))],
+        })
+    return rows
+
+
+def _flag_view(f: Flag, index: int, links: _Links, year: int | None = None,
+               pictures: dict[int, tuple[Path | None, Path | None]] | None = None) -> dict[str, Any]:
+    wording = pair_wording(f, year if year is not None else f.a.year)
     evidence = []
-    for e in f.evidence:
+    for k, e in enumerate(f.evidence):
+        pics = (pictures or {}).get(k, (None, None))
         a_file, b_file = e.a_file or f.a.file, e.b_file or f.b.file
         evidence.append({
-            "a_where": page_label(a_file, e.a_page) + (f"（{Path(a_file).name}）" if e.a_file else ""),
-            "b_where": page_label(b_file, e.b_page) + (f"（{Path(b_file).name}）" if e.b_file else ""),
+            "a_where": page_label(a_file, e.a_page, e.a_page_end) + (f"（{Path(a_file).name}）" if e.a_file else ""),
+            "b_where": page_label(b_file, e.b_page, e.b_page_end) + (f"（{Path(b_file).name}）" if e.b_file else ""),
             "a_href": _side_href(f.a, links, e.a_page, a_file),
             "b_href": _side_href(f.b, links, e.b_page, b_file),
             "a_segments": segments(e.a_text, e.a_spans),
             "b_segments": segments(e.b_text, e.b_spans),
             "chars": e.chars or sum(b - a for a, b in e.a_spans),
+            "a_picture": _rel(pics[0], links.out_dir),
+            "b_picture": _rel(pics[1], links.out_dir),
+            "a_slide": a_file.lower().endswith((".ppt", ".pptx")),
+            "b_slide": b_file.lower().endswith((".ppt", ".pptx")),
         })
     return {
         "anchor": f"flag-{f.flag_id or index}",
@@ -316,6 +317,9 @@ def _flag_view(f: Flag, index: int, links: _Links) -> dict[str, Any]:
         "evidence": evidence,
         "copied_chars": sum(e["chars"] for e in evidence),
         "strength": max(f.similarity, f.copy_ratio_a, f.copy_ratio_b),
+        "wording": wording,
+        "ratios": ratio_rows(f, wording),
+        "casefile": casefile_name(f.flag_id, index),
     }
 
 
@@ -339,10 +343,16 @@ def _flag_order(flags: list[Flag]) -> list[Flag]:
     return [f for f in ordered if f.kind != "self_prior_year"] + [f for f in ordered if f.kind == "self_prior_year"]
 
 
-def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: Path) -> str:
+def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: Path,
+                 pictures: dict[str, dict[int, tuple[Path | None, Path | None]]] | None = None) -> str:
     links = _Links(completeness, out_dir, {})
     order = _flag_order(flags.flags)
-    views = [_flag_view(f, i, links) for i, f in enumerate(order, 1)]
+    number = {id(f): i for i, f in enumerate(flags.flags, 1)}  # case files are named in flags.json order
+    views = []
+    for i, f in enumerate(order, 1):
+        v = _flag_view(f, i, links, flags.year, (pictures or {}).get(f.flag_id or f"flag-{number[id(f)]}"))
+        v["casefile"] = casefile_name(f.flag_id, number[id(f)]) if (out_dir / casefile_name(f.flag_id, number[id(f)])).exists() else None
+        views.append(v)
     n_cross = sum(f.kind != "self_prior_year" for f in order)
     return (
         _env()
@@ -351,6 +361,6 @@ def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: 
             year=flags.year,
             cross=views[:n_cross],
             self_prior=views[n_cross:],
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
         )
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
-from pipeline.store import mail_tables, review_tables  # noqa: F401  (register the mail intake's and the workspace's tables on Base)
+from pipeline.store import grading_tables, mail_tables, received_tables, review_tables  # noqa: F401  (each registers its tables on Base)
 from pipeline.store.archive import copy_into_archive, sha256_of
 from pipeline.store.safety import VerifyResult, check_database
 from pipeline.store.tables import (
@@ -33,6 +34,14 @@ from pipeline.store.tables import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What registering returned: the files as archived (archive_path, first_seen) and how many were new."""
+
+    files: tuple[InboxFile, ...]
+    new: int
 
 
 def utcnow() -> datetime:
@@ -62,13 +71,16 @@ def make_engine(url: str) -> Engine:
 
 
 class Store:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, migrate: bool = True) -> None:
+        """Open the store; `migrate=False` where the schema is known to be at head (a flow's tasks)."""
         self.settings = settings
         self.home = settings.home_dir
         self.home.mkdir(parents=True, exist_ok=True)
-        check_database(settings.db_url, self.home)  # a damaged or emptied database stops here, in Chinese
+        if migrate:  # at the start of a run or command (not in every task): damage stops here, in Chinese
+            check_database(settings.db_url, self.home)
         self.engine = make_engine(settings.db_url)
-        self.upgrade()
+        if migrate:
+            self.upgrade()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()  # SQLite allows one writer; tasks run in threads
 
@@ -84,6 +96,10 @@ class Store:
 
     def session(self) -> Session:
         return self._sessions()
+
+    def close(self) -> None:
+        """Release the database connections (a task's own store, opened per call)."""
+        self.engine.dispose()
 
     # ------------------------------------------------------------ runs
 
@@ -114,13 +130,21 @@ class Store:
     # ------------------------------------------------------------ files
 
     def register(self, files: Sequence[InboxFile], sources: dict[str, Path], year: int, run_id: int) -> int:
-        """Archive and record each file; fills archive_path and first_seen. Returns how many were new.
+        """Archive and record each file; returns how many were new (see register_files)."""
+        return self.register_files(files, sources, year, run_id).new
+
+    def register_files(
+        self, files: Sequence[InboxFile], sources: dict[str, Path], year: int, run_id: int
+    ) -> Registered:
+        """Archive and record each file: copies of `files` with archive_path and first_seen, and how many
+        were new. The given files are left alone.
 
         `sources` maps an inbox path to where its bytes are readable now (the inbox, or the unpacked
         copy of a zip member). The archive copy is made before any reader touches the file.
         """
         now = utcnow()
         new = 0
+        registered: list[InboxFile] = []
         with self._write_lock, self.session() as s, s.begin():
             for f in files:
                 if f.path not in sources:
@@ -139,7 +163,7 @@ class Store:
                     new += 1
                 elif not (self.home / stored.archive_path).exists():  # archive repaired from the inbox
                     copy_into_archive(sources[f.path], self.home, f.sha256)
-                f.archive_path = str(self.home / stored.archive_path)
+                archive_path = str(self.home / stored.archive_path)
                 sighting = s.scalar(
                     select(Sighting).where(
                         Sighting.year == year, Sighting.inbox_path == f.path, Sighting.sha256 == f.sha256
@@ -162,8 +186,10 @@ class Store:
                     sighting.last_seen = now
                     sighting.role = f.role
                     sighting.group_name = f.group
-                f.first_seen = as_utc(sighting.first_seen)
-        return new
+                registered.append(
+                    f.model_copy(update={"archive_path": archive_path, "first_seen": as_utc(sighting.first_seen)})
+                )
+        return Registered(tuple(registered), new)
 
     # ------------------------------------------------------------ extractions
 

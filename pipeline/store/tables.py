@@ -125,4 +125,3 @@ class FlagRecord(Base):
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)  # revision 0006
-

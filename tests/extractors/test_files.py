@@ -272,7 +272,6 @@ def test_worker_count_policy(monkeypatch):
     import extractors.workers as workers
     from extractors.workers import AUTO_MIN_PAGES, resolve_workers
 
-    monkeypatch.delenv("BANZU_OCR_WORKERS", raising=False)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(workers.os, "getloadavg", lambda: (0.1, 0.1, 0.1))  # an idle machine
     assert resolve_workers(ExtractOptions(), 1) == 1
@@ -282,5 +281,9 @@ def test_worker_count_policy(monkeypatch):
     assert resolve_workers(ExtractOptions(), 100) == 1
     assert resolve_workers(ExtractOptions(engine=lambda img: []), 50) == 1  # injected engines stay here
     assert resolve_workers(ExtractOptions(workers=3), 5) == 3
-    monkeypatch.setenv("BANZU_OCR_WORKERS", "1")
-    assert resolve_workers(ExtractOptions(), 100) == 1
+    monkeypatch.setenv("BANZU_OCR_WORKERS", "1")  # reaches the extractors through Settings only
+    from core.settings import Settings
+    from pipeline.intake import extract_options
+
+    assert resolve_workers(extract_options(Settings()), 100) == 1
+    assert extract_options(Settings()).threads == 1

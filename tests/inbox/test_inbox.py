@@ -6,7 +6,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from pipeline.inbox import discover, unpack_team_archives
+from pipeline.inbox import discover, map_files, unpack_team_archives
 from pipeline.store.archive import sha256_of
 
 
@@ -53,9 +53,12 @@ def test_discover_sorts_roles_and_unpacks_gbk_zip(tmp_path: Path) -> None:
     zipped = teams["A0002-测量班组"]
     assert zipped.files == [] and [a.path for a in zipped.archives] == ["班组申报/A0002-测量班组.zip"]
 
-    for f in found.all_files():  # the flow archives before unpacking; here the inbox copy stands in
-        f.archive_path = str(sources[f.path])
-    members = unpack_team_archives(found, tmp_path / "work")
+    # ingest archives before unpacking; here the inbox copy stands in for the archived one
+    placed = map_files(found, lambda f: f.model_copy(update={"archive_path": str(sources[f.path])}))
+    untouched = placed.model_copy(deep=True)
+    unpacked, members = unpack_team_archives(placed, tmp_path / "work")
+    assert placed == untouched  # a new inbox comes back; the given one is left alone
+    zipped = {t.team_id: t for t in unpacked.teams}["A0002-测量班组"]
     assert sorted(f.path for f in zipped.files) == [
         "班组申报/A0002-测量班组.zip/A0002/成果报告.pdf",
         "班组申报/A0002-测量班组.zip/A0002/报名表.pdf",
