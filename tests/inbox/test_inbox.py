@@ -89,7 +89,8 @@ def test_damaged_rar_package_is_reported_not_lost(tmp_path: Path) -> None:
     assert team.team_id == "A3-防水班组"
     (container,) = team.archives
     container.archive_path = str(sources[container.path])
-    unpack_team_archives(found, tmp_path / "work")
+    unpacked, _ = unpack_team_archives(found, tmp_path / "work")
+    (container,) = unpacked.teams[0].archives
     assert [p.code for p in container.problems] == ["unreadable_file"]
     assert "RAR" in container.problems[0].message and "损坏" in container.problems[0].message
 
@@ -144,7 +145,7 @@ def test_zip_with_a_file_and_folder_of_one_name_and_a_long_member(tmp_path: Path
     found, sources = discover(inbox)
     for f in found.all_files():
         f.archive_path = str(sources[f.path])
-    members = unpack_team_archives(found, tmp_path / "work")
-    names = sorted(f.path.split(".zip/", 1)[1] for f in found.teams[0].files)
+    unpacked, members = unpack_team_archives(found, tmp_path / "work")
+    names = sorted(f.path.split(".zip/", 1)[1] for f in unpacked.teams[0].files)
     assert names == sorted(["资料", "资料/报名表.pdf", long_name])
     assert all(p.is_file() for p in members.values())
