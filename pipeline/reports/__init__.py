@@ -91,9 +91,10 @@ def _write_pages(
     statistics: StatisticsReport,
     summary: RunSummary | None,
     portable_zip: str | None,
-    rules: YearRules,
+    rules: YearRules | None = None,
 ) -> tuple[dict[str, Path], list[BaseException]]:
     """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
+    rules = rules or year_rules(completeness.year)
     written: dict[str, Path] = {}
     pictures: dict[tuple[str, int], PagePicture] = {}
     (out_dir / "thumbs").mkdir(exist_ok=True)
