@@ -28,6 +28,7 @@ from pipeline.ingest import RegisteredInbox, ingest
 from pipeline.mail import MailFetchResult, fetch_mail_step
 from pipeline.reports import count_run, summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
+from pipeline.store.received import received_records
 from pipeline.store.review import with_reviews
 
 
@@ -64,8 +65,9 @@ def extract_task(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
 
 
 @task(name="completeness", cache_policy=NO_CACHE)
-def completeness_task(inbox: Inbox, documents: dict[str, Document], rules: YearRules) -> CompletenessReport:
-    return check_completeness(inbox, documents, rules, recommending_units())
+def completeness_task(inbox: Inbox, documents: dict[str, Document], rules: YearRules,
+                      received=()) -> CompletenessReport:
+    return check_completeness(inbox, documents, rules, recommending_units(), received=received)
 
 
 @task(name="similarity", cache_policy=NO_CACHE)
@@ -111,6 +113,7 @@ def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> 
     writes the reports into OUT and returns what it did."""
     year = year or datetime.now(ZoneInfo("Asia/Shanghai")).year
     logger = get_run_logger()
+    year_rules(year)  # an unknown year is refused (UnknownYear) before anything is recorded for it
     settings = get_settings()
     rules = year_rules(year)
     out_dir = Path(out) if out else settings.reports_dir(year)
@@ -145,7 +148,7 @@ def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> 
             documents[file.sha256] = doc
 
         _stage("完整性检查")
-        completeness = completeness_task(found, documents, rules)
+        completeness = completeness_task(found, documents, rules, received_records(store, year))
         _stage("查重比对")
         flags = FlagsReport(year=year, flags=similarity_task(settings, found, completeness, documents, year))
         completeness = with_reviews(store, completeness)  # 初选 decisions and 第十五条 from the workspace
