@@ -16,7 +16,7 @@ from . import problems as msg
 from .options import ExtractOptions
 from .sniff import EXTENSIONS, describe_foreign, extension_matches, sniff_format
 
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.4.1"  # 1.4.1: turned pages are detected again upright
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 

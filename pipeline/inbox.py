@@ -98,7 +98,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
     for unit_dir in _role_dir(root, UNIT_DIRS):
         for p in _files_under(unit_dir):
             claimed.add(p)
-            is_bundle = p.suffix.lower() == ".pdf" or sniff_format(p) == "pdf"
+            is_bundle = p.suffix.lower() in (".pdf", ".ofd") or sniff_format(p) in ("pdf", "ofd")  # OFD: 版式, like PDF
             f = _inbox_file(
                 p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
             )

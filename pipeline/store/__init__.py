@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
-from pipeline.store import grading_tables, mail_tables, review_tables  # noqa: F401  (each registers its tables on Base)
+from pipeline.store import grading_tables, mail_tables, received_tables, review_tables  # noqa: F401  (each registers its tables on Base)
 from pipeline.store.archive import copy_into_archive
 from pipeline.store.tables import (
     Extraction,

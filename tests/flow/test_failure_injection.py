@@ -17,6 +17,7 @@ def test_crashing_extractor_is_recorded_and_retried_next_run(
 ) -> None:
     inbox, home = tmp_path / "inbox", tmp_path / "home"
     team = inbox / "班组申报" / "A0009-测量班组"
+    (inbox / "推荐材料").mkdir(parents=True)  # no unit has sent anything yet
     write(team / "报名表.pdf", text_pdf(["质量信得过班组报名表\n班组名称：测量班组"]))
     write(team / "成果报告.pdf", text_pdf(["一、班组概况\n测量班组负责控制网复测。"]))
     real_extract = pipeline.intake.extract
