@@ -46,6 +46,14 @@ def action_label(action: str) -> str:
     return ACTIONS.get(action, action)
 
 
+OBJECTS = {"unit": "单位", "team": "班组", "flag": "查重标记", "user": "账户", "finding": "问题"}
+
+
+@register.filter
+def object_label(kind: str) -> str:
+    return OBJECTS.get(kind, kind)
+
+
 @register.filter
 def role_label(role: str) -> str:
     return ROLES.get(role, role)
