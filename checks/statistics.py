@@ -9,14 +9,15 @@ the units that left a required item blank are listed so they can be asked again.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from checks.completeness.statistics_table import is_required
+from checks.completeness.text import parse_number as read_number
 from core.model import CompletenessReport, StatisticsReport, UnitResult
-from core.reference import StatisticsItem, YearRules
+from core.reference import YearRules
 
 NULL = "null"
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _TRUE_WORDS = ("是", "有", "已组织", "组织", "yes", "true", "√", "✓", "☑", "■")
 _FALSE_WORDS = ("否", "无", "未组织", "没有", "不", "no", "false", "×")
 _TICKED = re.compile(r"[☑■√✓✔☒▣]\s*([是否])")
@@ -24,7 +25,11 @@ _CHOICE_SPLIT = re.compile(r"[、，,；;/\s]+")
 
 
 def parse_number(value: Any) -> Decimal | None:
-    """A number from what the table gave: 36, 12.5, "1,234", "36个", "12.5万元"; None when blank or unreadable."""
+    """A number from what the table gave: 36, 12.5, "1,234", "36个", "12.5万元"; None when blank or unreadable.
+
+    Text goes through the completeness check's reader (checks.completeness.text.parse_number), the one
+    place that decides what a written number is.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal):
@@ -32,14 +37,7 @@ def parse_number(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value)) if value == value else None  # repr avoids binary noise; NaN -> None
     if isinstance(value, str):
-        text = value.replace(",", "").replace("，", "").strip()
-        found = _NUMBER.findall(text)
-        if len(found) != 1:  # nothing, or "3-5" / "2023 年 12" are not one number
-            return None
-        try:
-            return Decimal(found[0])
-        except InvalidOperation:
-            return None
+        return read_number(value)[0]
     return None
 
 
@@ -107,6 +105,8 @@ def _pick_units(completeness: CompletenessReport) -> tuple[list[UnitResult], lis
     best: dict[str, UnitResult] = {}
     without: list[str] = []
     for u in completeness.units:
+        if not u.submitted:
+            continue
         table = u.documents.get("statistics_table")
         if table is None or not table.present or table.fields is None:
             without.append(u.unit)
@@ -121,18 +121,14 @@ def _pick_units(completeness: CompletenessReport) -> tuple[list[UnitResult], lis
     return list(best.values()), without
 
 
-def is_required(item: StatisticsItem, fields: dict[str, Any]) -> bool:
-    """Whether a blank `item` counts as missing for this unit (items `when` a "no" answer are not)."""
-    if not item.required:
-        return False
-    if item.when:
-        return parse_bool(fields.get(item.when)) is not False
-    return True
-
-
 def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsReport:
-    """Add up the statistics tables of all units item by item; list who left which item blank."""
-    units, without = _pick_units(completeness)
+    """Add up the statistics tables of the listed units item by item; list who left which item blank.
+
+    A unit not on the list is shown apart (`unlisted`) and never added into the national figures;
+    `coverage` says how many of the listed units' tables the totals hold.
+    """
+    picked, without = _pick_units(completeness)
+    units = [u for u in picked if u.listed]
     totals: dict[str, Any] = {}
     missing: dict[str, list[str]] = {}
     per_unit: list[dict[str, Any]] = []
@@ -180,6 +176,8 @@ def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsRep
             row.setdefault(key, raw)
         per_unit.append({"unit": u.unit, "source_file": u.source_file, "fields": row})
 
+    unlisted = [{"unit": u.unit, "source_file": u.source_file, "fields": _unit_row(u, rules)}
+                for u in picked if not u.listed]
     for item in rules.numeric_items:
         totals[item.key] = _as_json_number(sums[item.key], places[item.key], item.type == "int")
     ordered = {i.key: totals[i.key] for i in rules.statistics_items}
@@ -190,4 +188,24 @@ def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsRep
         units_counted=len(units),
         missing={i.key: missing[i.key] for i in rules.statistics_items if i.key in missing},
         units_without_table=without,
+        coverage={"listed": len({u.unit for u in completeness.units if u.listed}), "reported": len(units)},
+        unlisted=unlisted,
     )
+
+
+def _unit_row(u: UnitResult, rules: YearRules) -> dict[str, Any]:
+    """A unit's own figures as read (numbers parsed), for showing apart from the totals."""
+    fields = u.documents["statistics_table"].fields or {}
+    row: dict[str, Any] = {}
+    for item in rules.statistics_items:
+        raw = fields.get(item.key)
+        if item.numeric:
+            number = parse_number(raw)
+            row[item.key] = None if number is None else _as_json_number(number, _places(number), item.type == "int")
+        elif item.type == "bool":
+            row[item.key] = parse_bool(raw)
+        elif item.type == "choices":
+            row[item.key] = parse_choices(raw, item.choices)
+        else:
+            row[item.key] = None if _is_blank(raw) else str(raw).strip()
+    return row

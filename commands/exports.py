@@ -9,24 +9,37 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands.years import YearOption
+
 export_app = typer.Typer(no_args_is_help=True, help="导出秘书处转发的文件：初选合格名单、补交通知、附件3统计汇总表")
 console = Console(stderr=True)
-THIS_YEAR = date.today().year
-
-YearOption = Annotated[int, typer.Option(help="活动年度，默认为今年")]
+THIS_YEAR = None  # the newest year with rules (commands.years)
 ReportsOption = Annotated[Path | None, typer.Option(help="某次运行的报告目录，默认 BANZU_HOME/reports/YYYY")]
 
 
 def _results(year: int, reports: Path | None):
+    """The last run's results with the decisions recorded since (初选, 第十五条) from the store."""
     from core.settings import get_settings
     from pipeline.exports.load import MissingReports, load_results
+    from pipeline.store import Store
+    from pipeline.store.review import with_reviews
 
-    folder = reports or get_settings().reports_dir(year)
+    settings = get_settings()
     try:
-        return load_results(folder)
+        completeness, statistics = load_results(reports or settings.reports_dir(year))
     except MissingReports as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    return with_reviews(Store(settings), completeness), statistics
+
+
+def _dismissed(year: int):
+    from core.settings import get_settings
+    from pipeline.exports.followup import dismissed_in
+    from pipeline.store import Store
+    from pipeline.store.review import dismissed_findings
+
+    return dismissed_in(dismissed_findings(Store(get_settings()), year))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -67,7 +80,7 @@ def followup(
         console.print(f"[red]日期格式应为 YYYY-MM-DD：{by}[/red]")
         raise typer.Exit(2) from error
     completeness, _ = _results(year, reports)
-    notices = followup_notices(completeness, deadline)
+    notices = followup_notices(completeness, deadline, dismissed=_dismissed(completeness.year))
     for path in write_followup(out or Path(f"{year}年补交通知"), notices, mailbox=mailbox):
         typer.echo(str(path.resolve()))
     console.print(f"共 {len(notices)} 个推荐单位需要补交")

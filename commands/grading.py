@@ -182,7 +182,7 @@ def draw(
     with _refusals():
         result = _store().draw(year, _secretary(by), seed=seed, drawn_on=date.fromisoformat(on) if on else date.today(),
                                group_count=groups, group_size=size)
-    out.print(draw_protocol(result))
+    typer.echo(draw_protocol(result))
 
 
 @grading_app.command("show")
@@ -397,4 +397,4 @@ def export(
     gs = _store()
     written = write_grading_exports(gs, year, out_dir)
     for path in written:
-        out.print(str(path))
+        typer.echo(str(path))

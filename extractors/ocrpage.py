@@ -16,7 +16,7 @@ from .tables import scanned_tables
 
 def ocr_image(img: np.ndarray, options: ExtractOptions, page_no: int) -> tuple[OcrResult | None, Problem | None]:
     """Run the configured engine on one image; a crash or a hang becomes a Problem for that page."""
-    engine = options.engine or default_engine()
+    engine = options.engine or default_engine(options.threads)
     try:
         return run_with_timeout(engine, img, options.page_timeout), None
     except OcrTimeout:
@@ -39,7 +39,7 @@ def ocr_into(out: Page, img: np.ndarray, options: ExtractOptions, scale: float, 
     out.lines, out.text = ocr_lines(result, scale)
     if tables and result.boxes:
         try:
-            engine = options.engine or default_engine()
+            engine = options.engine or default_engine(options.threads)
             recognize = engine.recognize if isinstance(engine, RapidReader) else None
             out.tables = scanned_tables(rotate_image(img, result.rotation), result, scale, recognize)
         except Exception:  # noqa: BLE001 - table rebuilding is a bonus; the lines stand without it

@@ -20,12 +20,14 @@ class ExtractOptions(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     dpi: int = Field(DEFAULT_DPI, ge=50, le=600)
-    workers: int = Field(0, ge=0)  # OCR processes; 0: BANZU_OCR_WORKERS or automatic (workers.py)
+    workers: int = Field(0, ge=0)  # OCR processes; 0: decided from the machine (workers.py)
+    threads: int = Field(1, ge=0)  # onnxruntime threads per OCR engine; 0: onnxruntime decides
     page_timeout: float = Field(120.0, gt=0)  # seconds one page may take before it becomes a problem
     ocr: bool = True  # False: never OCR (pages without a text layer come out empty, with a problem)
     engine: Any = None
     pages: list[int] | None = None  # 1-based page numbers to read (None: all); for tests and previews
     max_pages: int = Field(2000, ge=1)  # a file with more pages is read up to this limit, with a problem
+    file_timeout: float | None = Field(None, gt=0)  # seconds for one whole file; None: by its page count
     soffice_timeout: float = Field(180.0, gt=0)  # seconds for a LibreOffice conversion of .ppt/.doc
 
     def wants(self, page_no: int) -> bool:

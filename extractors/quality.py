@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+from core.tokenizer import jieba_tokenizer
 
 CID_RE = re.compile(r"\(cid:\d+\)")
 # Wingdings/Symbol check boxes that PDFs map into the private-use area
@@ -31,31 +31,12 @@ UNEXPECTED_RE = re.compile(
 )
 
 
-def _is_bad(ch: str) -> bool:
-    cp = ord(ch)
-    return (
-        0xE000 <= cp <= 0xF8FF
-        or cp >= 0xF0000
-        or cp == 0xFFFD
-        or (cp < 0x20 and ch not in "\t\n\r")
-        or unicodedata.category(ch) in ("Co", "Cn", "Cs")
-    )
-
-
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-@lru_cache(maxsize=1)
 def _tokenizer():  # jieba loads its dictionary (~1 s) only when a suspicious layer needs judging
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    return tk
+    return jieba_tokenizer()
 
 
 PLAUSIBLE = 0.35  # below this share a layer's characters are not Chinese text

@@ -27,7 +27,7 @@ AUTO_MIN_PAGES = 8  # below this many OCR pages, starting workers (~3 s each) co
 
 
 def resolve_workers(options: ExtractOptions, ocr_pages: int) -> int:
-    """How many OCR processes: the option, else BANZU_OCR_WORKERS, else decided from the machine.
+    """How many OCR processes: the option (Settings.ocr_workers, BANZU_OCR_WORKERS), else from the machine.
 
     Measured with benchmarks/ocr.py --parallel on the shared 2-core machine: one onnxruntime thread
     per process beat two threads in one process (3.9 vs 6.3 s/page), and a second worker process
@@ -38,11 +38,10 @@ def resolve_workers(options: ExtractOptions, ocr_pages: int) -> int:
     """
     if options.engine is not None or not options.ocr or ocr_pages < 2:
         return 1
+    if multiprocessing.current_process().daemon:  # a Dask worker: daemonic processes may not have children
+        return 1
     if options.workers:
         return options.workers
-    env = os.environ.get("BANZU_OCR_WORKERS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
     cores = os.cpu_count() or 1
     if ocr_pages < AUTO_MIN_PAGES or cores < 2:
         return 1
@@ -51,10 +50,6 @@ def resolve_workers(options: ExtractOptions, ocr_pages: int) -> int:
     except OSError:
         idle = cores
     return max(1, min(cores, int(idle + 0.5)))
-
-
-def _init_worker() -> None:
-    os.environ.setdefault("BANZU_OCR_THREADS", "1")
 
 
 PageReader = Callable[[Any, Page, ExtractOptions], Page]
@@ -82,7 +77,7 @@ def ocr_pages_in_workers(path: Path, pages: list[Page], options: ExtractOptions,
     done: dict[int, Page] = {}
     # spawn, not fork: a forked onnxruntime thread pool can deadlock
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(pages)), initializer=_init_worker, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(pages)), mp_context=ctx) as pool:
         futures = [(p, pool.submit(_ocr_in_worker, str(path), p, options, ocr_page)) for p in pages]
         # the page limit is enforced inside the worker; this outer limit only catches a stuck renderer
         outer = options.page_timeout * 2 + 60

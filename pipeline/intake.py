@@ -6,6 +6,7 @@ import time
 import traceback
 from pathlib import Path
 
+from checks.similarity import find_flags
 from core.codes import Code
 from core.model import (
     CompletenessReport,
@@ -17,7 +18,8 @@ from core.model import (
     ReportText,
 )
 from core.settings import Settings
-from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
+from extractors import EXTRACTOR_VERSION, ExtractOptions
+from extractors.deadline import read_with_deadline
 from extractors.sniff import sniff_format
 from pipeline.store import Store, as_utc
 
@@ -37,7 +39,19 @@ def files_to_extract(inbox: Inbox) -> list[InboxFile]:
 
 
 def extract_options(settings: Settings) -> ExtractOptions:
-    return ExtractOptions(workers=settings.ocr_workers, page_timeout=settings.ocr_page_timeout)
+    """The extractors' options from the settings: the one route configuration takes into extractors/."""
+    return ExtractOptions(
+        workers=settings.ocr_workers, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout
+    )
+
+
+def extract_file(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
+    """extract_cached with a store of this process's own: what a task runs, on this machine or another."""
+    store = Store(settings, migrate=False)  # the flow migrated it before any task ran
+    try:
+        return extract_cached(store, file)
+    finally:
+        store.close()
 
 
 def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
@@ -49,7 +63,8 @@ def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
     if cached is not None:
         return cached, False
     started = time.perf_counter()
-    doc = extract(Path(file.archive_path or ""), name=file.path, options=extract_options(store.settings))
+    # a child process with a deadline: no single file (a loop, a hung converter) can hold the run
+    doc = read_with_deadline(Path(file.archive_path or ""), file.path, extract_options(store.settings))
     doc.extractor_version = doc.extractor_version or EXTRACTOR_VERSION
     store.save_document(file.sha256, doc, time.perf_counter() - started)
     return doc, True
@@ -125,6 +140,19 @@ def report_corpus(store: Store, year: int, documents: dict[str, Document]) -> li
             )
         )
     return corpus
+
+
+def compare_reports(
+    store: Store, inbox: Inbox, completeness: CompletenessReport, documents: dict[str, Document], year: int
+) -> list[Flag]:
+    """This year's team reports against every report of this and earlier years: the flags, saved and
+    annotated (review decisions, archived originals)."""
+    store.replace_team_reports(year, team_report_records(inbox, completeness))
+    corpus = report_corpus(store, year, documents)
+    flags = find_flags(corpus, year, state_dir=store.home / "similarity")
+    store.save_flags(year, flags)
+    annotate_flags(store, year, flags, corpus)
+    return flags
 
 
 def annotate_flags(store: Store, year: int, flags: list[Flag], corpus: list[ReportText]) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
+import signal
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +20,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.pop("PREFECT_API_URL", None)
 
 import pytest  # noqa: E402
+
+from tests.pg import PostgresCluster, free_port, pg_bin  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,70 +69,52 @@ def require_tool(name: str, present: bool | Callable[[], object], hint: str = ""
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
-class PostgresCluster:
-    """A throw-away PostgreSQL cluster on a Unix socket only (no network); one database per caller."""
-
-    def __init__(self, bindir: Path, base: Path, run_as: list[str]) -> None:
-        self.bindir, self.sock, self.run_as = bindir, base / "sock", run_as
-        self.port = _free_port()  # names the socket file only: listen_addresses is empty
-
-    def new_database(self, name: str) -> str:
-        """Create database `name` and return its SQLAlchemy URL."""
-        subprocess.run(
-            [*self.run_as, str(self.bindir / "createdb"), "-h", str(self.sock), "-p", str(self.port), "-U",
-             "postgres", name],
-            check=True,
-            capture_output=True,
-        )
-        return f"postgresql+psycopg://postgres@/{name}?host={self.sock}&port={self.port}"
-
-
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """Start one PostgreSQL server for the whole test session; stopped and removed at the end."""
-    bindir = _pg_bin()
-    require_tool("PostgreSQL server", bindir is not None, "apt-get install postgresql")
-    assert bindir is not None
-    run_as: list[str] = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []  # postgres refuses root
-    base = Path(tempfile.mkdtemp(prefix="banzu-pg-"))
-    cluster = PostgresCluster(bindir, base, run_as)
-    data = base / "data"
-    cluster.sock.mkdir()
-    if run_as:
-        shutil.chown(base, "postgres")
-        shutil.chown(cluster.sock, "postgres")
-    subprocess.run(
-        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    server = subprocess.Popen(
-        [*run_as, str(bindir / "postgres"), "-D", str(data), "-k", str(cluster.sock), "-c", "listen_addresses=",
-         "-p", str(cluster.port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            if (cluster.sock / f".s.PGSQL.{cluster.port}").exists():
-                break
-            time.sleep(0.1)
+    require_tool("PostgreSQL server", pg_bin() is not None, "apt-get install postgresql")
+    with PostgresCluster.started() as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` (temp PREFECT_HOME, SQLite, a free loopback port); yields its API URL.
+
+    Unlike prefect_test_harness it is the persistent server a deployment and a schedule need.
+    """
+    home = tmp_path_factory.mktemp("prefect-server")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+           "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).with_name("prefect")
+    log = (home / "server.log").open("wb")
+    server = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"prefect server exited: {(home / 'server.log').read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("prefect server did not answer /api/health within 120 s")
+        yield url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(base, ignore_errors=True)
+        os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it started (its own session)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -130,3 +130,18 @@ def test_the_checker_sees_an_upward_import_and_a_cycle(tmp_path: Path) -> None:
     g = graph(tmp_path)
     assert upward_imports(g) == ["core.codes imports pipeline.store"]
     assert cycles(g) == [["extractors.pdf", "extractors.workers"]]
+
+
+def environment_reads(root: Path, packages: tuple[str, ...]) -> list[str]:
+    """`os.environ` / `os.getenv` in the given packages: their configuration is passed in (Settings)."""
+    found = []
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv"):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_logic_reads_no_environment() -> None:
+    assert environment_reads(REPO, ("extractors", "checks", "grading")) == []

@@ -16,7 +16,7 @@ from typing import Any
 from core.model import Page
 from core.reference import StatisticsItem, YearRules
 
-from .labels import Value, pieces_from_pages, read_labelled, strip_unit
+from .labels import Value, pieces_from_pages, read_labelled, regroup, strip_unit
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, is_blank_value, parse_number, squash
 
 # Shorter spellings seen on real forms (OCR drops or merges words; units rephrase).
@@ -248,14 +248,22 @@ def _infer_meeting(reading: StatisticsReading, items: Sequence[StatisticsItem], 
             reading.fields[item.key] = True
 
 
+def is_required(item: StatisticsItem, fields: dict[str, Any]) -> bool:
+    """Whether a blank `item` counts as missing: items asked `when` a yes/no item is "yes" (the
+    发布会 numbers) only when the unit answered yes; a blank answer asks nothing more."""
+    if not item.required:
+        return False
+    return not item.when or fields.get(item.when) is True
+
+
 def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReading:
     """All items of the year's form from the statistics-table pages."""
     items = rules.statistics_items
     labels = [i.key for i in items]
     aliases = {k: v for k, v in _ALIASES.items() if k in labels}
     labels = [*labels, *_STOPS]
-    from_tables = read_labelled(pieces_from_pages(pages, use_tables=True), labels, aliases)
-    from_lines = read_labelled(pieces_from_pages(pages, use_tables=False), labels, aliases)
+    from_tables = regroup(read_labelled(pieces_from_pages(pages, use_tables=True), labels, aliases))
+    from_lines = regroup(read_labelled(pieces_from_pages(pages, use_tables=False), labels, aliases))
     reading = StatisticsReading(unit_name=_header_unit(pages))
     written: dict[str, bool] = {}
     page_text = "\n".join(p.text for p in pages)
@@ -276,9 +284,7 @@ def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReadin
     _infer_meeting(reading, items, written)
     held = {i.key: reading.fields.get(i.key) for i in items}
     for item in items:
-        if reading.fields[item.key] is not None or not item.required:
-            continue
-        if item.when and held.get(item.when) is not True:
+        if reading.fields[item.key] is not None or not is_required(item, held):
             continue
         (reading.unreadable if written[item.key] else reading.blank).append(item.key)
     return reading

@@ -16,8 +16,6 @@ from .statistics_table import StatisticsReading, read_statistics
 from .team_lists import TeamRow, prose_teams, team_rows
 from .units import UnitMatch, match_unit, unit_from_file_name, unit_from_letter
 
-DOC_NAMES = {LETTER: "推荐函", TABLE: "统计表（附件3）", AWARD: "获奖名单公布通知"}
-
 
 @dataclass
 class UnitAnalysis:
@@ -92,21 +90,20 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
             finding.fields = analysis.statistics.fields if analysis.statistics else None
         result.documents[kind] = finding
         if not pages_of:
-            name = rules.unit_document_names.get(kind, DOC_NAMES.get(kind, kind))
+            name = rules.document_name(kind)
             problems.append(Problem(code=Code(f"missing_{kind}"), file=f.path, message=(
                 f"在推荐材料“{f.path}”的全部{len(pages)}页中没有找到{name}，请推荐单位补交。")))
 
     if analysis.statistics is not None:
         st = analysis.statistics
-        if st.blank or st.unreadable:
-            parts = []
-            if st.blank:
-                parts.append("未填写：" + "、".join(st.blank))
-            if st.unreadable:
-                parts.append("无法识别：" + "、".join(st.unreadable))
+        if st.blank:  # nothing written where the form asks for it: the unit can act on this
             problems.append(Problem(code=Code.INCOMPLETE_STATISTICS_TABLE, file=f.path, page=found[TABLE][0], message=(
-                f"第{_pages_str(found[TABLE])}页统计表（附件3）填写不完整，" + "；".join(parts)
-                + "。请推荐单位补填后重新提交。")))
+                f"第{_pages_str(found[TABLE])}页统计表（附件3）填写不完整，未填写："
+                + "、".join(f"“{k}”" for k in st.blank) + "。请推荐单位补填后重新提交。")))
+        if st.unreadable:  # something is written that banzu cannot read with certainty: a person looks
+            problems.append(Problem(code=Code.STATISTICS_UNREADABLE, file=f.path, page=found[TABLE][0], message=(
+                f"第{_pages_str(found[TABLE])}页统计表（附件3）中" + "、".join(f"“{k}”" for k in st.unreadable)
+                + f"已填写但无法识别，请人工核对（原件第{_pages_str(found[TABLE])}页）。")))
 
     if found[LETTER]:
         analysis.letter_rows = team_rows(by_kind[LETTER]) or prose_teams(by_kind[LETTER])

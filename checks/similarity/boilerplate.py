@@ -34,16 +34,13 @@ def common_mask(common_pos: np.ndarray, length: int, min_run: int = 13) -> np.nd
     return _stretches(common_pos, length, COMMON_N, min_run)
 
 
-def boilerplate_mask(hashes: np.ndarray, length: int, extra_common: np.ndarray | None = None) -> np.ndarray:
-    """Bool per normalised char: True inside a stretch of >= MIN_RUN chars made only of boilerplate
-    (or, with `extra_common`, of n-grams shared by too many reports).
+def boilerplate_mask(hashes: np.ndarray, length: int) -> np.ndarray:
+    """Bool per normalised char: True inside a stretch of >= MIN_RUN chars made only of boilerplate.
 
-    A stretch is a run of consecutive n-gram positions that are all boilerplate/common; isolated common
+    A stretch is a run of consecutive n-gram positions that are all boilerplate; isolated common
     words inside a team's own sentence do not hide the sentence.
     """
     hit = np.isin(hashes, boilerplate_hashes()) if len(hashes) else np.zeros(0, bool)
-    if extra_common is not None and len(extra_common) == len(hit):
-        hit = hit | extra_common
     return _stretches(hit, length, NGRAM, MIN_RUN)
 
 

@@ -6,30 +6,17 @@ that changed figures do not hide a copied sentence.
 
 from __future__ import annotations
 
-import logging
 import re
-import tempfile
-from functools import lru_cache
-from pathlib import Path
 
 from core.reference import DATA_DIR
+from core.tokenizer import jieba_tokenizer
 
 USER_DICT = DATA_DIR / "similarity" / "construction_dict.txt"
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.tmp_dir = str(Path(tempfile.gettempdir()))
-    tk.initialize()
-    if USER_DICT.exists():
-        tk.load_userdict(str(USER_DICT))
-    return tk
+    return jieba_tokenizer(USER_DICT)
 
 
 def words(text: str) -> list[str]:

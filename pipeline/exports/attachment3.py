@@ -102,13 +102,14 @@ def attachment3_workbook(
     ws = wb.active
     ws.title = "统计汇总"
     last = titled_sheet(ws, f"{activity_name(statistics.year)}统计表（汇总）", note, headers,
-                        [*table_rows, totals], landscape=True, max_width=22)
+                        [*table_rows, totals], landscape=True, max_width=16)
     for cell in ws[last]:
         cell.font = TOTAL_FONT
     for row in ws.iter_rows(min_row=4, max_row=last - 1):
         if row[2].value != REPORTED:
             row[2].font = Font(color="C62828")
     ws.freeze_panes = "D4"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3  # the form's items side by side: one A3 sheet wide
 
     outside = [(name, fields) for name, fields in per_unit.items() if name not in listed_names]
     other = wb.create_sheet("名单外单位")

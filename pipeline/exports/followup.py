@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -19,37 +19,46 @@ from typing import Any
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.model import CompletenessReport, Problem, TeamResult, UnitResult
+from core.model import CompletenessReport, Problem, UnitResult
 from core.reference import DATA_DIR
 from pipeline.exports.cells import put
 from pipeline.exports.sheets import text_width, workbook_bytes
 from pipeline.exports.shortlist import activity_name
-from pipeline.reports.common import atomic_write_bytes, problem_title
+from pipeline.reports.common import atomic_write_bytes, file_owners, problem_title
 from pipeline.reports.names import NameAllocator
+from pipeline.store.review import finding_key
 
 # Findings the unit cannot act on: the system's own reading troubles, bytes sent twice (ignored
 # anyway), files nobody owns, and lateness (a fact, not something to resubmit).
 NOT_FOR_SENDER = frozenset({
     "duplicate_file", "extraction_failed", "ocr_timeout", "ocr_failed", "ocr_disabled", "unrecognized_file",
-    "late_submission",
+    "late_submission", "late_submission_accepted", "statistics_unreadable",
 })
 CONTACT_ITEMS = {"contact": "联系人", "phone": "手机", "email": "邮箱", "department": "质量信得过班组工作归口部门及负责人"}
+COLUMN_CM = (1.4, 3.6, 3.4, 7.6)  # 序号, 涉及对象, 问题, 说明 on A4 with Word's default margins
 MERGE_HEADERS = ["序号", "推荐单位", "联系人", "手机", "邮箱", "归口部门及负责人", "补交截止日期", "本单位问题数",
                  "班组问题数", "涉及班组", "问题清单"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem as the review workspace sees it: level (unit/team/file), whom it concerns, the problem."""
+    """One problem as the review workspace keys it: the unit or team it is shown under, and the problem
+    (a file's problem belongs to the unit or team the file came from)."""
 
-    level: str
-    subject: str  # unit name, team id or inbox path
+    level: str  # "unit" or "team": the workspace's object type
+    subject: str  # unit name or team id: the workspace's object id
     problem: Problem
+
+
+def dismissed_in(dismissals: Mapping[tuple[str, str], Collection[str]]) -> Callable[[Finding], bool]:
+    """The predicate for `followup_notices` from the workspace's dismissals in force
+    ((object type, object id) -> finding keys, as `pipeline.store.review.dismissed_findings` gives)."""
+    return lambda f: finding_key(f.problem) in dismissals.get((f.level, f.subject), ())
 
 
 @dataclass(frozen=True)
@@ -109,16 +118,20 @@ def _listed_contacts() -> dict[str, Contact]:
     }
 
 
-def unit_contact(unit: UnitResult, kept: Contact | None = None) -> Contact:
-    """This year's statistics table (联系人/手机/邮箱) first; what data/ keeps fills the blanks."""
-    table = unit.documents.get("statistics_table")
-    fields = (table.fields if table else None) or {}
+def unit_contact(files: list[UnitResult], kept: Contact | None = None) -> Contact:
+    """This year's statistics table (联系人/手机/邮箱; of any file the unit sent) first; what data/ keeps
+    fills the blanks."""
+    tables = [u.documents["statistics_table"].fields or {} for u in files if "statistics_table" in u.documents]
+
+    def first(item: str) -> str | None:
+        return next((v for fields in tables if (v := _text(fields.get(CONTACT_ITEMS[item])))), None)
+
     kept = kept or Contact()
     return Contact(
-        name=_text(fields.get(CONTACT_ITEMS["contact"])) or kept.name,
-        phone=_text(fields.get(CONTACT_ITEMS["phone"])) or kept.phone,
-        email=_text(fields.get(CONTACT_ITEMS["email"])) or kept.email,
-        department=_text(fields.get(CONTACT_ITEMS["department"])) or kept.department,
+        name=first("contact") or kept.name,
+        phone=first("phone") or kept.phone,
+        email=first("email") or kept.email,
+        department=first("department") or kept.department,
     )
 
 
@@ -126,12 +139,6 @@ def _where(p: Problem, default_file: str | None) -> str:
     file = p.file or default_file
     parts = [f"文件“{PurePosixPath(file).name}”" if file else "", f"第{p.page}页" if p.page else ""]
     return "".join(parts)
-
-
-def _team_files(team: TeamResult, paths: list[str]) -> list[str]:
-    prefix = (team.source or "").rstrip("/") + "/"
-    own = {v for v in team.files.values() if v}
-    return [p for p in paths if p in own or (team.source and (p == team.source or p.startswith(prefix)))]
 
 
 def followup_notices(
@@ -148,13 +155,21 @@ def followup_notices(
     """
     is_dismissed = dismissed or (lambda _f: False)
     kept = _listed_contacts()
-    file_problems = {f.path: f.problems for f in completeness.files if f.problems}
+    file_problems: dict[tuple[str, str], list[tuple[str, Problem]]] = {}  # owner -> (path, problem)
+    owners = file_owners(completeness)
+    for f in completeness.files:
+        if f.path in owners:
+            file_problems.setdefault(owners[f.path], []).extend((f.path, p) for p in f.problems)
 
-    def open_items(level: str, subject: str, who: str, problems: list[Problem], default_file: str | None):
-        for p in problems:
-            if p.code in NOT_FOR_SENDER or is_dismissed(Finding(level, subject, p)):
-                continue
-            yield NoticeItem(who, problem_title(p.code), p.message, _where(p, default_file))
+    def open_items(object_type: str, object_id: str, who: str, default_file: str | None,
+                   problems: list[Problem]) -> list[NoticeItem]:
+        """The object's own problems, then those of its files; without what it cannot act on or was dismissed."""
+        found = [(default_file, p) for p in problems] + file_problems.get((object_type, object_id), [])
+        return [
+            NoticeItem(who, problem_title(p.code), p.message, _where(p, file))
+            for file, p in found
+            if p.code not in NOT_FOR_SENDER and not is_dismissed(Finding(object_type, object_id, p))
+        ]
 
     notices: list[FollowUpNotice] = []
     seen_units: set[str] = set()
@@ -163,28 +178,21 @@ def followup_notices(
             continue
         seen_units.add(u.unit)
         same = [x for x in completeness.units if x.unit == u.unit]
-        unit_items: list[NoticeItem] = []
-        for x in same:
-            unit_items += open_items("unit", x.unit, "本单位", x.problems, x.source_file)
-            if x.source_file:
-                unit_items += open_items("file", x.source_file, "本单位", file_problems.get(x.source_file, []),
-                                         x.source_file)
+        unit_items = open_items("unit", u.unit, "本单位", u.source_file, [p for x in same for p in x.problems])
         team_items: list[NoticeItem] = []
         teams: list[str] = []
         for t in completeness.teams:
             if t.recommender != u.unit:
                 continue
             who = f"{t.team or t.team_id}（{t.team_id}）"
-            items = list(open_items("team", t.team_id, who, t.problems, None))
-            for path in _team_files(t, list(file_problems)):
-                items += open_items("file", path, who, file_problems[path], path)
+            items = open_items("team", t.team_id, who, None, t.problems)
             if items:
                 teams.append(who)
                 team_items += items
         if not (unit_items or team_items or include_without_findings):
             continue
         notices.append(FollowUpNotice(
-            year=completeness.year, unit=u.unit, listed=u.listed, contact=unit_contact(u, kept.get(u.unit)),
+            year=completeness.year, unit=u.unit, listed=u.listed, contact=unit_contact(same, kept.get(u.unit)),
             resubmit_by=resubmit_by, unit_items=unit_items, team_items=team_items, teams=teams,
         ))
     return notices
@@ -242,6 +250,12 @@ def notice_docx(notice: FollowUpNotice, *, sender: str = "中国施工企业管�
             cells = table.add_row().cells
             cells[0].text, cells[1].text, cells[2].text = str(i), item.who, item.title
             cells[3].text = item.message + (f"（{item.where}）" if item.where else "")
+        table.autofit = False
+        for column, width in zip(table.columns, COLUMN_CM, strict=True):  # the grid (LibreOffice, WPS)
+            column.width = Cm(width)
+        for row in table.rows:  # the explanation gets the room; Word reads widths per cell
+            for cell, width in zip(row.cells, COLUMN_CM, strict=True):
+                cell.width = Cm(width)
     doc.add_paragraph()
     for line in (sender, cn_date(today or date.today())):
         p = doc.add_paragraph(line)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.model import Inbox, MailOrigin
-from pipeline.inbox import mark_duplicates
+from core.model import Inbox, InboxFile, MailOrigin
+from pipeline.inbox import map_files, mark_duplicates
 from pipeline.store import Store, as_utc
 from pipeline.store.mail_tables import MailAttachmentRecord, MailRecord
 
@@ -25,28 +25,26 @@ def receipts(store: Store) -> dict[str, tuple[str, MailRecord]]:
     return {path: (sha, mail) for path, sha, mail in rows}
 
 
-def apply_mail_receipts(store: Store, inbox: Inbox) -> int:
-    """Give every file that came by mail its receipt; returns how many files it applied to."""
+def apply_mail_receipts(store: Store, inbox: Inbox) -> Inbox:
+    """A new Inbox in which every file that came by mail has its receipt (the given one is left alone)."""
     known = receipts(store)
     if not known:
-        return 0
-    applied = 0
-    for f in inbox.all_files():
+        return inbox
+
+    def receipt(f: InboxFile) -> InboxFile:
         path = f.path
         hit = known.get(path)
         while hit is None and "/" in path:  # a zip member: its archive's receipt
             path = path.rsplit("/", 1)[0]
             hit = known.get(path)
         if hit is None or (path == f.path and hit[0] != f.sha256):
-            continue  # the file was replaced by hand since: its folder time stands
+            return f  # the file was replaced by hand since: its folder time stands
         _, mail = hit
-        f.received_at = as_utc(mail.received_at)
-        f.received_via = "mail"
-        f.mail = MailOrigin(sender=mail.sender, subject=mail.subject, message_id=mail.message_id)
-        applied += 1
-    if applied:
-        mark_duplicates(inbox)  # the earliest receipt is the original
-    return applied
+        return f.model_copy(update={
+            "received_at": as_utc(mail.received_at), "received_via": "mail",
+            "mail": MailOrigin(sender=mail.sender, subject=mail.subject, message_id=mail.message_id)})
+
+    return mark_duplicates(map_files(inbox, receipt))  # the earliest receipt is the original
 
 
 def mail_log(store: Store) -> list[dict]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport, TeamReview
-from pipeline.reports.common import atomic_write_text, problem_title
+from core.reference import YearRules, year_rules
+from pipeline.reports.common import atomic_write_text, count_run, headline, problem_title
 from pipeline.reports.flag_files import Pictures, write_flag_files
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.portable import portable_name, write_portable
@@ -24,6 +25,8 @@ from pipeline.reports.workbook import write_workbook
 
 __all__ = [
     "write_reports",
+    "count_run",
+    "headline",
     "apply_review_state",
     "summary_markdown",
     "summary_counts",
@@ -45,25 +48,56 @@ def write_reports(
     statistics: StatisticsReport,
     *,
     summary: RunSummary | None = None,
+    rules: YearRules | None = None,
     team_reviews: Mapping[str, TeamReview] | None = None,
     portable: bool = True,
 ) -> dict[str, Path]:
     """Write every report into `out_dir`; returns {name: path} (names: the file names, plus "thumbs",
     and with `portable` "portable" and "portable.zip": the travelling folder and its zip).
 
+    `rules` are the year's rules (the flow passes the ones it checked with); default: the year file's.
     `team_reviews` (team id -> 初选 decision, from the store) and the flags' decisions are applied first
     (`apply_review_state`), so a decision recorded before the run shows in every report of it.
     """
     out_dir = Path(out_dir)
+    rules = rules or year_rules(completeness.year)
     out_dir.mkdir(parents=True, exist_ok=True)
     completeness = apply_review_state(completeness, team_reviews or {}, flags)
-    portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
     written: dict[str, Path] = {}
     written["completeness.json"] = atomic_write_text(out_dir / "completeness.json", _json(completeness.contract()))
     written["flags.json"] = atomic_write_text(out_dir / "flags.json", _json(flags.contract()))
     written["statistics.json"] = atomic_write_text(
         out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
     )
+    portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
+    pages, failed = _write_pages(out_dir, completeness, flags, statistics, rules, summary, portable_zip)
+    written.update(pages)
+    if portable and not failed:
+        try:
+            bundle = write_portable(
+                out_dir, completeness, flags, statistics,
+                lambda folder, c, f, s: _write_inside(folder, c, f, s, rules),
+            )
+            written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
+        except Exception as exc:
+            log.exception("writing the travelling reports failed")
+            failed.append(exc)
+    if failed:
+        raise failed[0]
+    return written
+
+
+def _write_pages(
+    out_dir: Path,
+    completeness: CompletenessReport,
+    flags: FlagsReport,
+    statistics: StatisticsReport,
+    rules: YearRules,
+    summary: RunSummary | None,
+    portable_zip: str | None,
+) -> tuple[dict[str, Path], list[BaseException]]:
+    """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
+    written: dict[str, Path] = {}
     pictures: dict[tuple[str, int], PagePicture] = {}
     (out_dir / "thumbs").mkdir(exist_ok=True)
     try:
@@ -78,9 +112,9 @@ def write_reports(
         log.exception("flag evidence pictures or case files failed")
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
         ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures,
-                                                                      portable_zip=portable_zip))),
+                                                                      rules, portable_zip=portable_zip))),
         ("flags.html", lambda p: atomic_write_text(p, render_flags(completeness, flags, out_dir, flag_pictures))),
-        ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics)),
+        ("completeness.xlsx", lambda p: write_workbook(p, completeness, statistics, rules)),
     ]
     if summary is not None:
         jobs.append(
@@ -93,19 +127,12 @@ def write_reports(
         except Exception as exc:
             log.exception("writing %s failed", name)
             failed.append(exc)
-    if portable and not failed:
-        try:
-            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
-            written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
-        except Exception as exc:
-            log.exception("writing the travelling reports failed")
-            failed.append(exc)
-    if failed:
-        raise failed[0]
-    return written
+    return written, failed
 
 
 def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
-                  statistics: StatisticsReport) -> dict[str, Path]:
-    """The reports inside the travelling folder: the same writer, without a folder of its own."""
-    return write_reports(folder, completeness, flags, statistics, portable=False)
+                  statistics: StatisticsReport, rules: YearRules) -> None:
+    """The pages and workbook inside the travelling folder (it writes its own JSON)."""
+    _written, failed = _write_pages(folder, completeness, flags, statistics, rules, None, None)
+    if failed:
+        raise failed[0]

@@ -5,23 +5,16 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from core.codes import Code, title
-from core.model import CompletenessReport, FlagsReport, Problem
+from core.model import CompletenessReport, FlagsReport, Problem, RunSummary
+from core.reference import TEAM_FILE_LABELS, UNIT_DOCUMENT_LABELS
 
-DOCUMENT_NAMES = {
-    "recommendation_letter": "推荐函",
-    "statistics_table": "统计表（附件3）",
-    "award_list": "获奖名单公布通知",
-}
-TEAM_FILE_NAMES = {
-    "registration_form": "报名表",
-    "report_pdf": "成果报告（PDF版）",
-    "report_ppt": "成果报告（PPT版）",
-}
+DOCUMENT_NAMES = UNIT_DOCUMENT_LABELS
+TEAM_FILE_NAMES = TEAM_FILE_LABELS
 FILE_STATUS_NAMES = {"ok": "正常", "error": "无法读取", "duplicate": "重复", "unrecognized": "无法归属"}
 LATE_CODE = Code.LATE_SUBMISSION
 
@@ -89,16 +82,36 @@ def late_files(completeness: CompletenessReport) -> list[str]:
     return list(late)
 
 
-def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, Any]:
-    """The counts a reader sees first, shared by the HTML, the workbook and the flow's artifacts."""
-    units_complete = sum(u.complete for u in completeness.units)
-    teams_complete = sum(t.complete for t in completeness.teams)
-    unreadable = [
+def problem_counts(completeness: CompletenessReport) -> dict[str, int]:
+    """Per code, how many things it concerns, most first: files by path, else the unit or team.
+
+    A late file is one thing whether the unit, the team and the file each say so; so the chips of
+    index.html, the summaries and the cards count the same.
+    """
+    concerned: dict[str, set[str]] = {}
+    for level, name, p in all_problems(completeness):
+        what = p.file or (name if level == "file" else f"{level}:{name}")
+        concerned.setdefault(p.code, set()).add(what)
+    counts = Counter({code: len(things) for code, things in concerned.items()})
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def unreadable_files(completeness: CompletenessReport) -> list[str]:
+    """Files that could not be read: unreadable bytes, or a reader that crashed (status error)."""
+    return [
         f.path
         for f in completeness.files
         if f.status == "error" or any(p.code == Code.UNREADABLE_FILE for p in f.problems)
     ]
-    codes = Counter(p.code for _, _, p in all_problems(completeness))
+
+
+def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, Any]:
+    """The counts a reader sees first: the one place they are counted (HTML cards and chips, workbook,
+    the flow's artifacts and the CLI's summary line via count_run)."""
+    units_complete = sum(u.complete for u in completeness.units)
+    teams_complete = sum(t.complete for t in completeness.teams)
+    unreadable = unreadable_files(completeness)
+    late = late_files(completeness)
     return {
         "year": completeness.year,
         "units": len(completeness.units),
@@ -110,12 +123,22 @@ def headline(completeness: CompletenessReport, flags: FlagsReport) -> dict[str, 
         "files": len(completeness.files),
         "unreadable": len(unreadable),
         "unreadable_files": unreadable,
-        "late": len(late_files(completeness)),
-        "late_files": late_files(completeness),
+        "late": len(late),
+        "late_files": late,
         "flags_cross_team": sum(f.kind == "cross_team" for f in flags.flags),
         "flags_self_prior_year": sum(f.kind == "self_prior_year" for f in flags.flags),
-        "problem_codes": dict(sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "problem_codes": problem_counts(completeness),
     }
+
+
+def count_run(summary: RunSummary, completeness: CompletenessReport, flags: FlagsReport) -> RunSummary:
+    """The run summary with the headline's counts (a copy): the CLI line counts what the reports count."""
+    h = headline(completeness, flags)
+    return summary.model_copy(update={
+        "units": h["units"], "units_complete": h["units_complete"], "teams": h["teams"],
+        "teams_complete": h["teams_complete"], "unreadable": h["unreadable"],
+        "flags": len(flags.flags),
+    })
 
 
 def pct(value: float | None) -> str:
@@ -123,3 +146,21 @@ def pct(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{max(0.0, min(1.0, float(value))) * 100:.1f}%"
+
+
+def file_owners(completeness: CompletenessReport) -> dict[str, tuple[str, str]]:
+    """Inbox path -> ("unit", unit name) or ("team", team id): whose file it is, for every file of the run
+    that belongs to someone (a team's zip, its members and loose files under its folder included)."""
+    owners: dict[str, tuple[str, str]] = {}
+    team_of_source = {t.source.rstrip("/"): t.team_id for t in completeness.teams if t.source}
+    for f in completeness.files:
+        path = PurePosixPath(f.path)
+        team = team_of_source.get(f.path) or next(
+            (team_of_source[str(p)] for p in path.parents if str(p) in team_of_source), None
+        )
+        if team is not None:
+            owners[f.path] = ("team", team)
+    for t in completeness.teams:
+        owners.update({p: ("team", t.team_id) for p in t.files.values() if p})
+    owners.update({u.source_file: ("unit", u.unit) for u in completeness.units if u.source_file})
+    return owners

@@ -6,15 +6,16 @@ highlighting is done by cutting the text into segments here, never by building H
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from checks.statistics import is_required
+from checks.completeness.statistics_table import is_required
+from core.beijing import now_text
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport, TeamResult
-from core.reference import StatisticsItem
+from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -27,7 +28,7 @@ from pipeline.reports.common import (
 )
 from pipeline.reports.flag_files import casefile_name
 from pipeline.reports.thumbs import PagePicture
-from pipeline.reports.wording import PairWording, pair_wording
+from pipeline.reports.wording import PairWording, page_label, pair_wording, segments
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -41,30 +42,6 @@ def _env() -> Environment:
     )
     env.filters["pct"] = pct
     return env
-
-
-def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut `text` into (piece, copied) runs; spans out of range or overlapping are clipped and merged."""
-    n = len(text)
-    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans if int(b) > int(a))
-    merged: list[list[int]] = []
-    for a, b in clean:
-        if a >= b:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for a, b in merged:
-        if a > pos:
-            out.append((text[pos:a], False))
-        out.append((text[a:b], True))
-        pos = b
-    if pos < n:
-        out.append((text[pos:], False))
-    return out
 
 
 class _Links:
@@ -126,20 +103,14 @@ def _field_rows(fields: dict[str, Any] | None, items: dict[str, StatisticsItem])
     return rows
 
 
-def _items(year: int) -> dict[str, StatisticsItem]:
-    try:
-        from core.reference import year_rules
-
-        return {i.key: i for i in year_rules(year).statistics_items}
-    except Exception:
-        return {}
-
-
 def index_context(
-    completeness: CompletenessReport, out_dir: Path, pictures: dict[tuple[str, int], PagePicture]
+    completeness: CompletenessReport,
+    out_dir: Path,
+    pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
 ) -> dict[str, Any]:
     links = _Links(completeness, out_dir, pictures)
-    items = _items(completeness.year)
+    items = {i.key: i for i in (rules or year_rules(completeness.year)).statistics_items}
     team_anchor: dict[str, str] = {}
     for i, t in enumerate(completeness.teams, 1):
         team_anchor.setdefault(t.team_id, f"team-{i}")
@@ -160,6 +131,7 @@ def index_context(
                 "anchor": f"unit-{i}",
                 "name": u.unit,
                 "listed": u.listed,
+                "submitted": u.submitted,
                 "complete": u.complete,
                 "source_file": u.source_file,
                 "href": links.original(u.source_file),
@@ -223,6 +195,7 @@ def _team_flags(flags: FlagsReport) -> dict[str, list[dict[str, Any]]]:
 
 
 REVIEW_NAMES = {"passed": "初选通过", "failed": "初选不通过"}
+BEIJING = ZoneInfo("Asia/Shanghai")
 DISQUALIFIED = "取消资格（第十五条）"
 
 
@@ -234,7 +207,7 @@ def review_view(t: TeamResult) -> dict[str, Any]:
         "label": REVIEW_NAMES.get(r.decision or "", "待初选"),
         "short": {"passed": "通过", "failed": "不通过"}.get(r.decision or "", ""),
         "by": r.by,
-        "at": r.at.astimezone().strftime("%Y-%m-%d %H:%M") if r.at else None,
+        "at": r.at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if r.at else None,  # the activity's time
         "reason": r.reason,
     }
 
@@ -255,10 +228,11 @@ def render_index(
     statistics: StatisticsReport,
     out_dir: Path,
     pictures: dict[tuple[str, int], PagePicture],
+    rules: YearRules | None = None,
     portable_zip: str | None = None,
 ) -> str:
     head = headline(completeness, flags)
-    ctx = index_context(completeness, out_dir, pictures)
+    ctx = index_context(completeness, out_dir, pictures, rules)
     team_flags = _team_flags(flags)
     for t in ctx["teams"]:
         t["flags"] = team_flags.get(t["team_id"], [])
@@ -274,7 +248,7 @@ def render_index(
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
             **ctx,
         )
     )
@@ -287,15 +261,6 @@ def _side_href(side: FlagSide, links: _Links, page: int | None = None, file: str
     if href is None and side.archive_path and file == side.file:
         href = href_to(side.archive_path, links.out_dir, page)
     return href
-
-
-def page_label(file: str | None, page: int, end: int | None = None) -> str:
-    """"第 3 页" (a passage over a page break: "第 3–4 页"), or "第 3 张幻灯片" for a presentation, as
-    the reader will find it in the original."""
-    pages = f"{page}–{end}" if end and end > page else f"{page}"
-    if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
-        return f"第 {pages} 张幻灯片"
-    return f"第 {pages} 页"
 
 
 def _rel(path: Path | None, out_dir: Path) -> str | None:
@@ -396,6 +361,6 @@ def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: 
             year=flags.year,
             cross=views[:n_cross],
             self_prior=views[n_cross:],
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
         )
     )

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from core.model import CompletenessReport, FileResult, FlagsReport, StatisticsReport
-from pipeline.reports.common import atomic_write_text
+from pipeline.reports.common import atomic_write_text, file_owners
 from pipeline.reports.names import NameAllocator, safe_component
 
 log = logging.getLogger(__name__)
@@ -68,16 +68,16 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
     own file name under 其他文件. The same bytes linked twice are copied once.
     """
     by_path: dict[str, FileResult] = {f.path: f for f in completeness.files if f.archive_path}
-    folders: dict[str, NameAllocator] = {}
+    folders: dict[tuple[str, str], NameAllocator] = {}
     folder_names = NameAllocator()
-    folder_of: dict[str, str] = {}  # owner label -> allocated folder name
+    folder_of: dict[tuple[str, str], str] = {}  # (kind, owner) -> allocated folder name
     plan: dict[str, str] = {}
 
-    def place(owner: str, stem: str, archive: str | None, source_name: str, fmt: str | None) -> None:
+    def place(owner: tuple[str, str], stem: str, archive: str | None, source_name: str, fmt: str | None) -> None:
         if not archive or archive in plan:
             return
         if owner not in folder_of:
-            folder_of[owner] = folder_names.claim(owner)
+            folder_of[owner] = folder_names.claim(owner[1])
             folders[owner] = NameAllocator()
         name = folders[owner].claim(stem, _suffix(source_name, fmt))
         plan[archive] = f"{ORIGINALS}/{folder_of[owner]}/{name}"
@@ -85,25 +85,26 @@ def plan_originals(completeness: CompletenessReport, flags: FlagsReport) -> dict
     for u in completeness.units:
         f = by_path.get(u.source_file or "")
         if f is not None:
-            place(u.unit, UNIT_DOCUMENT, f.archive_path, f.path, f.format)
+            place(("unit", u.unit), UNIT_DOCUMENT, f.archive_path, f.path, f.format)
     for t in completeness.teams:
         for key, path in t.files.items():
             f = by_path.get(path or "")
             if f is not None:
-                place(t.team_id, TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem), f.archive_path, f.path, f.format)
-    for t in completeness.teams:  # the rest of a team's package: its own names, in the team's folder
-        prefix = (t.source or "").rstrip("/") + "/"
-        for f in completeness.files:
-            if f.archive_path and t.source and f.path == t.source:  # the zip the package came in
-                place(t.team_id, "申报压缩包", f.archive_path, f.path, f.format)
-            elif f.archive_path and t.source and f.path.startswith(prefix):
-                place(t.team_id, PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
+                stem = TEAM_DOCUMENTS.get(key, PurePosixPath(f.path).stem)
+                place(("team", t.team_id), stem, f.archive_path, f.path, f.format)
+    sources = {t.source.rstrip("/") for t in completeness.teams if t.source}
+    owners = file_owners(completeness)
+    for f in completeness.files:  # the rest of a team's package: its own names, in the team's folder
+        owner = owners.get(f.path)
+        if owner is not None and owner[0] == "team":
+            stem = "申报压缩包" if f.path in sources else PurePosixPath(f.path).stem
+            place(owner, stem, f.archive_path, f.path, f.format)
     for flag in flags.flags:
         for side in (flag.a, flag.b):
             if side.file not in by_path and side.archive_path:
-                place(f"{side.year}年-{side.team_id}", "成果报告", side.archive_path, side.file, None)
+                place(("earlier", f"{side.year}年-{side.team_id}"), "成果报告", side.archive_path, side.file, None)
     for f in completeness.files:
-        place(OTHER_FILES, PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
+        place(("other", OTHER_FILES), PurePosixPath(f.path).stem, f.archive_path, f.path, f.format)
     return plan
 
 
@@ -139,15 +140,20 @@ def _copy_originals(folder: Path, plan: dict[str, str]) -> int:
 def _relocated(
     completeness: CompletenessReport, flags: FlagsReport, where: Callable[[str], str | None]
 ) -> tuple[CompletenessReport, FlagsReport]:
-    """Copies whose archive paths point where `where` says (None: the original is not in the folder)."""
-    c = completeness.model_copy(deep=True)
-    for f in c.files:
-        f.archive_path = where(f.archive_path) if f.archive_path else None
-    fl = flags.model_copy(deep=True)
-    for flag in fl.flags:
-        for side in (flag.a, flag.b):
-            side.archive_path = where(side.archive_path) if side.archive_path else None
-    return c, fl
+    """Copies whose archive paths point where `where` says (None: the original is not in the folder).
+
+    Shallow copies: only the file entries and flag sides change; evidence and findings are shared."""
+
+    def moved(path: str | None) -> str | None:
+        return where(path) if path else None
+
+    files = [f.model_copy(update={"archive_path": moved(f.archive_path)}) for f in completeness.files]
+    sides = [
+        f.model_copy(update={"a": f.a.model_copy(update={"archive_path": moved(f.a.archive_path)}),
+                             "b": f.b.model_copy(update={"archive_path": moved(f.b.archive_path)})})
+        for f in flags.flags
+    ]
+    return completeness.model_copy(update={"files": files}), flags.model_copy(update={"flags": sides})
 
 
 def broken_links(folder: Path) -> tuple[list[str], int]:
@@ -207,8 +213,9 @@ def write_portable(
 ) -> PortableReports:
     """Write the travelling folder and zip beside the run's reports in `out_dir`.
 
-    `write` writes the reports into a folder (the same function as the run's own reports, without
-    recursing); the page pictures already rendered for the run are reused, not rendered again.
+    `write` writes the pages, the workbook and the pictures into a folder (the run's own writer);
+    the page pictures already rendered for the run are reused, not rendered again. The JSON is
+    written here, naming originals relative to the folder.
     """
     name = portable_name(completeness.year)
     folder = Path(out_dir) / name
@@ -225,11 +232,12 @@ def write_portable(
     inside, inside_flags = _relocated(
         completeness, flags, lambda p: str(folder / present[p]) if p in present else None
     )
-    write(folder, inside, inside_flags, statistics)
+    write(folder, inside, inside_flags, statistics)  # the pages, the workbook, the pictures
     # the JSON inside names originals relative to the folder, not where it was first written
     rel_c, rel_f = _relocated(completeness, flags, lambda p: present.get(p))
     atomic_write_text(folder / "completeness.json", _json(rel_c.contract()))
     atomic_write_text(folder / "flags.json", _json(rel_f.contract()))
+    atomic_write_text(folder / "statistics.json", _json(statistics.model_dump(mode="json")))
     zipped = _zip(folder, Path(out_dir) / f"{name}.zip")
     return PortableReports(folder=folder, zip=zipped, originals=count)
 

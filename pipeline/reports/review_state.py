@@ -43,11 +43,12 @@ def apply_review_state(
     longer raises (pipeline/store/review `with_reviews`); a run's fresh results start undisqualified,
     so a decision reversed to 排除 shows in the next run.
     """
-    out = completeness.model_copy(deep=True)
     disqualified = disqualified_teams(flags, completeness.year)
-    for team in out.teams:
-        review = team_reviews.get(team.team_id)
-        if review is not None:
-            team.review = review.model_copy()
-        team.disqualified = team.disqualified or team.team_id in disqualified
-    return out
+    teams = [
+        t.model_copy(update={
+            "review": (team_reviews.get(t.team_id) or t.review).model_copy(),
+            "disqualified": t.disqualified or t.team_id in disqualified,
+        })
+        for t in completeness.teams
+    ]
+    return completeness.model_copy(update={"teams": teams})

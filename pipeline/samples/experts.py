@@ -41,11 +41,11 @@ def expert_pool(seed: int, teams: list[Team], day: date, count: int = 40, out_of
     """`count` experts; `out_of_period` of them cannot be drawn on `day` (expired, not yet started, deregistered)."""
     rng = random.Random(seed + 1)
     units = list(recommending_units())
-    team_units = sorted({t.recommender for t in teams})
+    known = {u.name: u for u in units}
+    team_units = sorted({t.recommender for t in teams if t.recommender in known}) or sorted(known)
     experts = []
     for i in range(count):
-        unit_name = rng.choice(team_units) if rng.random() < 0.6 else rng.choice(units).name
-        unit = next(u for u in units if u.name == unit_name)
+        unit = known[rng.choice(team_units)] if rng.random() < 0.6 else rng.choice(units)
         firm = rng.choice(teams).company if rng.random() < 0.2 else company(rng, unit)
         start = day - timedelta(days=rng.randint(30, 900))
         end = day + timedelta(days=rng.randint(30, 900))
@@ -103,9 +103,9 @@ def write_teams_workbook(path: Path, teams: list[Team]) -> Path:
     """The teams that passed 初选, one per row (the columns of the 初选合格名单)."""
     wb = Workbook()
     ws = wb.active
-    ws.append(["班组编号", "班组名称", "推荐单位", "所在单位"])
+    ws.append(["班组编号", "班组名称", "推荐单位", "所在单位", "取消资格"])
     for t in teams:
-        ws.append([t.team_id, t.team, t.recommender, t.company])
+        ws.append([t.team_id, t.team, t.recommender, t.company, "是" if t.disqualified else ""])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

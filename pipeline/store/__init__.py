@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
-from pipeline.store import grading_tables, mail_tables, review_tables  # noqa: F401  (each registers its tables on Base)
-from pipeline.store.archive import copy_into_archive
+from pipeline.store import grading_tables, mail_tables, received_tables, review_tables  # noqa: F401  (each registers its tables on Base)
+from pipeline.store.archive import copy_into_archive, sha256_of
+from pipeline.store.safety import VerifyResult, check_database
 from pipeline.store.tables import (
     Extraction,
     FlagRecord,
@@ -32,6 +34,14 @@ from pipeline.store.tables import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What registering returned: the files as archived (archive_path, first_seen) and how many were new."""
+
+    files: tuple[InboxFile, ...]
+    new: int
 
 
 def utcnow() -> datetime:
@@ -61,12 +71,16 @@ def make_engine(url: str) -> Engine:
 
 
 class Store:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, migrate: bool = True) -> None:
+        """Open the store; `migrate=False` where the schema is known to be at head (a flow's tasks)."""
         self.settings = settings
         self.home = settings.home_dir
         self.home.mkdir(parents=True, exist_ok=True)
+        if migrate:  # at the start of a run or command (not in every task): damage stops here, in Chinese
+            check_database(settings.db_url, self.home)
         self.engine = make_engine(settings.db_url)
-        self.upgrade()
+        if migrate:
+            self.upgrade()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()  # SQLite allows one writer; tasks run in threads
 
@@ -83,6 +97,10 @@ class Store:
     def session(self) -> Session:
         return self._sessions()
 
+    def close(self) -> None:
+        """Release the database connections (a task's own store, opened per call)."""
+        self.engine.dispose()
+
     # ------------------------------------------------------------ runs
 
     def start_run(self, year: int, inbox: str, out_dir: str, flow_run_id: str | None = None) -> int:
@@ -91,6 +109,15 @@ class Store:
             s.add(run)
             s.flush()
             return run.id
+
+    def mark_interrupted_runs(self) -> int:
+        """Runs still "running" when a new run holds the run lock were killed: say so. Returns how many."""
+        with self._write_lock, self.session() as s, s.begin():
+            stale = list(s.scalars(select(Run).where(Run.status == "running")))
+            for run in stale:
+                run.status = "interrupted"
+                run.finished_at = run.finished_at or utcnow()
+            return len(stale)
 
     def finish_run(self, run_id: int, status: str, summary: dict | None = None) -> None:
         with self._write_lock, self.session() as s, s.begin():
@@ -103,15 +130,25 @@ class Store:
     # ------------------------------------------------------------ files
 
     def register(self, files: Sequence[InboxFile], sources: dict[str, Path], year: int, run_id: int) -> int:
-        """Archive and record each file; fills archive_path and first_seen. Returns how many were new.
+        """Archive and record each file; returns how many were new (see register_files)."""
+        return self.register_files(files, sources, year, run_id).new
+
+    def register_files(
+        self, files: Sequence[InboxFile], sources: dict[str, Path], year: int, run_id: int
+    ) -> Registered:
+        """Archive and record each file: copies of `files` with archive_path and first_seen, and how many
+        were new. The given files are left alone.
 
         `sources` maps an inbox path to where its bytes are readable now (the inbox, or the unpacked
         copy of a zip member). The archive copy is made before any reader touches the file.
         """
         now = utcnow()
         new = 0
+        registered: list[InboxFile] = []
         with self._write_lock, self.session() as s, s.begin():
             for f in files:
+                if f.path not in sources:
+                    continue  # a link or special file: named in the reports, never read or archived
                 stored = s.get(StoredFile, f.sha256)
                 if stored is None:
                     rel = copy_into_archive(sources[f.path], self.home, f.sha256)
@@ -126,7 +163,7 @@ class Store:
                     new += 1
                 elif not (self.home / stored.archive_path).exists():  # archive repaired from the inbox
                     copy_into_archive(sources[f.path], self.home, f.sha256)
-                f.archive_path = str(self.home / stored.archive_path)
+                archive_path = str(self.home / stored.archive_path)
                 sighting = s.scalar(
                     select(Sighting).where(
                         Sighting.year == year, Sighting.inbox_path == f.path, Sighting.sha256 == f.sha256
@@ -149,8 +186,10 @@ class Store:
                     sighting.last_seen = now
                     sighting.role = f.role
                     sighting.group_name = f.group
-                f.first_seen = as_utc(sighting.first_seen)
-        return new
+                registered.append(
+                    f.model_copy(update={"archive_path": archive_path, "first_seen": as_utc(sighting.first_seen)})
+                )
+        return Registered(tuple(registered), new)
 
     # ------------------------------------------------------------ extractions
 
@@ -254,3 +293,32 @@ class Store:
             if active_only:
                 q = q.where(FlagRecord.active.is_(True))
             return list(s.scalars(q.order_by(FlagRecord.similarity.desc())))
+
+    # ------------------------------------------------------------ fixity
+
+    def verify_archive(self, inboxes: Sequence[Path] = ()) -> VerifyResult:
+        """Re-hash every archived original; put back missing or altered ones from an inbox that still
+        holds the same bytes (the inboxes of earlier runs, and `inboxes`)."""
+        result = VerifyResult()
+        with self.session() as s:
+            stored = list(s.scalars(select(StoredFile)))
+            seen_at: dict[str, list[str]] = {}
+            for sha, inbox_path in s.execute(select(Sighting.sha256, Sighting.inbox_path)):
+                seen_at.setdefault(sha, []).append(inbox_path)
+            roots = [Path(r) for r in s.scalars(select(Run.inbox).distinct())] + [Path(i) for i in inboxes]
+        for row in stored:
+            result.checked += 1
+            path = self.home / row.archive_path
+            if not path.is_file():
+                result.missing.append(row.archive_path)
+            elif sha256_of(path)[0] != row.sha256:
+                result.altered.append(row.archive_path)
+            else:
+                continue
+            for candidate in (root / rel for root in roots for rel in seen_at.get(row.sha256, [])):
+                if candidate.is_file() and sha256_of(candidate)[0] == row.sha256:
+                    path.unlink(missing_ok=True)
+                    copy_into_archive(candidate, self.home, row.sha256)
+                    result.restored.append(row.archive_path)
+                    break
+        return result

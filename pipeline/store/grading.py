@@ -36,6 +36,27 @@ from pipeline.store.grading_tables import (
 from pipeline.store.review import Actor, ReviewError, _audit, disqualified_teams
 
 SECRETARIAT_ROLES = frozenset({"secretariat", "admin"})
+# the audit trail's actions of grading, in words (the workspace shows these)
+ACTION_NAMES = {
+    "expert_pool_import": "导入专家库",
+    "expert_update": "修改专家信息",
+    "grading_teams_import": "设定待评班组",
+    "team_disqualify": "取消资格",
+    "team_requalify": "恢复资格",
+    "team_absent": "登记未参与发布",
+    "team_present": "撤销未发布登记",
+    "grading_draw": "抽取专家组",
+    "group_replace_expert": "替换专家",
+    "group_move_team": "调整班组所在组",
+    "group_set_leader": "更换组长",
+    "material_score": "申报材料评分",
+    "group_submit": "组长提交本组评分",
+    "group_reopen": "退回专家组评分",
+    "presentation_score": "现场发布评分",
+    "graded_list_submit": "提交评定结果",
+    "graded_list_return": "退回评定结果",
+    "graded_list_approve": "审定评定结果",
+}
 
 
 class GradingError(ReviewError):
@@ -180,6 +201,11 @@ class GradingStore:
             ),
             key=lambda t: t.team_id,
         )
+
+    def years(self) -> list[int]:
+        """Years with teams to grade, newest first."""
+        with self.store.session() as s:
+            return sorted(set(s.scalars(select(GradingTeamRecord.year))), reverse=True)
 
     def absent(self, year: int) -> set[str]:
         with self.store.session() as s:

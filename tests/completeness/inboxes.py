@@ -11,15 +11,14 @@ from pathlib import Path
 
 from core.model import Document, Inbox
 from extractors import extract
-from pipeline.inbox import discover, unpack_team_archives
+from pipeline.inbox import discover, map_files, unpack_team_archives
 
 
 def load_inbox(root: Path, work_dir: Path) -> tuple[Inbox, dict[str, Path]]:
     inbox, sources = discover(root)
-    for f in inbox.all_files():
-        f.archive_path = str(sources[f.path])
-    sources.update(unpack_team_archives(inbox, work_dir))
-    return inbox, sources
+    inbox = map_files(inbox, lambda f: f.model_copy(update={"archive_path": str(sources[f.path])}))
+    inbox, members = unpack_team_archives(inbox, work_dir)
+    return inbox, {**sources, **members}
 
 
 def extract_all(inbox: Inbox, sources: dict[str, Path], cache: dict[str, Document]) -> dict[str, Document]:

@@ -117,6 +117,9 @@ def test_attachment3_listed_units_as_rows_totals_and_coverage(completeness, stat
     c.units.append(UnitResult(unit="某某省外单位", source_file="推荐材料/某某省外单位.pdf", listed=False,
                               documents={"statistics_table": DocumentFinding(present=True, pages=[1], fields={
                                   **FIELDS_FULL, "本年度开展质量信得过班组活动企业数": 1000})}))
+    c.units.append(UnitResult(unit=FORMULA, source_file="推荐材料/x.pdf", listed=False,
+                              documents={"statistics_table": DocumentFinding(present=True, pages=[1], fields={
+                                  "联系人": "@SUM(A1)", "本年度开展质量信得过班组活动企业数": 1})}))
     stats = roll_up(c, year_rules(2024))
     wb = load_workbook(io.BytesIO(attachment3_workbook(stats, c)))
     ws = wb["统计汇总"]
@@ -136,4 +139,20 @@ def test_attachment3_listed_units_as_rows_totals_and_coverage(completeness, stat
     assert total["报送情况"] == "3 家"
     assert total["质量信得过班组活动评审及交流形式：资料评审"] == "2 家"
     other = wb["名单外单位"]
-    assert [r[0] for r in other.iter_rows(min_row=4, values_only=True)] == ["某某省外单位"]
+    assert [r[0] for r in other.iter_rows(min_row=4, values_only=True)] == ["某某省外单位", FORMULA]
+    assert all(cell.data_type == "s" for cell in other[5] if isinstance(cell.value, str))  # text, never formulas
+    assert "@SUM(A1)" in [cell.value for cell in other[5]]
+
+
+def test_contact_kept_in_data_fills_what_the_table_leaves_blank(completeness, tmp_path, monkeypatch):
+    import pipeline.exports.followup as followup
+
+    (tmp_path / "recommending_units.toml").write_text(
+        '[[unit]]\nno = 99\nname = "某某市建筑业联合会"\nkind = "x"\ncontact = "赵六"\nemail = "zl@example.com"\n'
+        '[[unit]]\nno = 9\nname = "上海市市政公路行业协会"\nkind = "x"\nemail = "kept@example.com"\n'
+        'contact = "不该用到"\n', "utf-8")
+    monkeypatch.setattr(followup, "DATA_DIR", tmp_path)
+    by_unit = {n.unit: n for n in followup_notices(completeness, date(2024, 6, 15))}
+    assert by_unit["某某市建筑业联合会"].contact.email == "zl@example.com"  # no table: the kept contact
+    sh = by_unit["上海市市政公路行业协会"].contact
+    assert sh.email == "kept@example.com" and sh.name == FIELDS_FULL["联系人"]  # the table wins where filled

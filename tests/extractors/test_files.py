@@ -102,7 +102,8 @@ def test_legacy_ppt_without_libreoffice(tmp_path, monkeypatch):
     import extractors.legacy as legacy
 
     monkeypatch.setattr(legacy, "soffice_path", lambda: None)
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "PowerPoint Document".encode("utf-16-le") + b"\0" * 600
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"  # a sound header
+    ole = header + b"\0" * (512 - len(header)) + "PowerPoint Document".encode("utf-16-le") + b"\0" * 600
     (tmp_path / "报告.ppt").write_bytes(ole)
     assert sniff_format(tmp_path / "报告.ppt") == "ppt"
     doc = extract(tmp_path / "报告.ppt")
@@ -271,7 +272,6 @@ def test_worker_count_policy(monkeypatch):
     import extractors.workers as workers
     from extractors.workers import AUTO_MIN_PAGES, resolve_workers
 
-    monkeypatch.delenv("BANZU_OCR_WORKERS", raising=False)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(workers.os, "getloadavg", lambda: (0.1, 0.1, 0.1))  # an idle machine
     assert resolve_workers(ExtractOptions(), 1) == 1
@@ -281,5 +281,9 @@ def test_worker_count_policy(monkeypatch):
     assert resolve_workers(ExtractOptions(), 100) == 1
     assert resolve_workers(ExtractOptions(engine=lambda img: []), 50) == 1  # injected engines stay here
     assert resolve_workers(ExtractOptions(workers=3), 5) == 3
-    monkeypatch.setenv("BANZU_OCR_WORKERS", "1")
-    assert resolve_workers(ExtractOptions(), 100) == 1
+    monkeypatch.setenv("BANZU_OCR_WORKERS", "1")  # reaches the extractors through Settings only
+    from core.settings import Settings
+    from pipeline.intake import extract_options
+
+    assert resolve_workers(extract_options(Settings()), 100) == 1
+    assert extract_options(Settings()).threads == 1

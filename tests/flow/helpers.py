@@ -36,8 +36,9 @@ def codes(problems: list[dict]) -> set[str]:
     return {p["code"] for p in problems}
 
 
-def run_intake(inbox: Path, out: Path, home: Path, *extra: str):
-    """`banzu intake` through the real CLI, with its own BANZU_HOME (module-scoped fixtures need this)."""
+def run_intake(inbox: Path, out: Path, home: Path, *extra: str, env: dict[str, str] | None = None):
+    """`banzu intake` through the real CLI, with its own BANZU_HOME (module-scoped fixtures need this);
+    `env`: further variables for this run (BANZU_DATABASE_URL, BANZU_DASK_ADDRESS…)."""
     from typer.testing import CliRunner
 
     from commands.main import app
@@ -45,6 +46,17 @@ def run_intake(inbox: Path, out: Path, home: Path, *extra: str):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BANZU_HOME", str(home))
         mp.delenv("BANZU_DATABASE_URL", raising=False)
+        for key, value in (env or {}).items():
+            mp.setenv(key, value)
         return CliRunner().invoke(
             app, ["intake", str(inbox), "--year", "2024", "--out", str(out), "--quiet", *extra]
         )
+
+
+def add_year_rules(home: Path, year: int) -> Path:
+    """The secretariat's own rules file for another year (BANZU_HOME/years/), here 2024's moved to YEAR."""
+    from core.reference import DATA_DIR
+
+    text = (DATA_DIR / "years" / "2024.toml").read_text(encoding="utf-8")
+    text = text.replace("year = 2024", f"year = {year}").replace("deadline = 2024-", f"deadline = {year}-")
+    return write(home / "years" / f"{year}.toml", text.encode("utf-8"))

@@ -120,6 +120,7 @@ def test_each_run_leaves_prefect_artifacts(two_runs) -> None:
         "banzu-intake-2024": "markdown",
         "banzu-intake-2024-counts": "table",
         "banzu-intake-2024-report": "markdown",  # Prefect stores a link as markdown: [text](url)
+        "banzu-intake-2024-portable": "markdown",
     }
     for key, kind in expected.items():
         response = httpx.get(f"{PREFECT_API_URL.value()}/artifacts/{key}/latest", timeout=30)
@@ -133,3 +134,20 @@ def test_each_run_leaves_prefect_artifacts(two_runs) -> None:
         f"{PREFECT_API_URL.value()}/artifacts/banzu-intake-2024-report/latest", timeout=30
     ).json()
     assert "index.html" in link["data"] and "file://" in link["data"]
+
+
+def test_each_run_also_writes_reports_that_travel(two_runs, tmp_path) -> None:
+    """The run's travelling folder, copied elsewhere, has every link inside it, originals named by owner."""
+    import shutil
+    from urllib.parse import unquote
+
+    from tests.reports.test_portable import broken_links, links_of
+
+    _, _, out2, _, _ = two_runs
+    moved = tmp_path / "mailed" / "2024年初选报告包"
+    shutil.copytree(out2 / "2024年初选报告包", moved)
+    broken, checked = broken_links(moved)
+    assert broken == [] and checked > 10
+    originals = [unquote(x) for x in links_of(moved / "index.html") if unquote(x).startswith("原件/")]
+    assert originals and (out2 / "2024年初选报告包.zip").is_file()
+

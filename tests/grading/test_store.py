@@ -1,4 +1,4 @@
-"""Grading in the store (SQLite): the whole year, manual changes and their trail."""
+"""Grading in the store (SQLite and PostgreSQL): the whole year, manual changes, disqualification, the trail."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from core.model import Flag, FlagSide
 from core.settings import Settings
 from grading.model import Expert, Team
-from pipeline.store import Store
+from pipeline.store import Store, review
 from pipeline.store.grading import GradingError, GradingStore
 from pipeline.store.review import AuditView, audit_entries
+from tests.conftest import PostgresCluster
 from tests.grading.conftest import DRAW_DAY
 from tests.grading.walk import SECRETARY, walk_year
 
@@ -63,3 +65,29 @@ def test_pool_edits_and_accounts(tmp_path: Path, experts: list[Expert]) -> None:
     assert not next(e for e in gs.experts() if e.key == experts[6].key).registered
     with pytest.raises(GradingError, match="不能修改的字段"):
         gs.update_expert(experts[6].key, SECRETARY, "x", grade="A")
+
+
+def test_whole_year_on_postgresql(
+    tmp_path: Path, postgres_cluster: PostgresCluster, experts: list[Expert], teams: list[Team]
+) -> None:
+    # a throw-away database: commits need not wait for the disk (hundreds of score sheets, one commit each)
+    url = postgres_cluster.new_database("banzu_grading") + "&options=-c%20synchronous_commit%3Doff"
+    store = Store(Settings(home=tmp_path / "home", database_url=url))
+    Store(Settings(home=tmp_path / "home", database_url=url))  # migrations are idempotent
+    gs = walk_year(store, tmp_path, experts, teams, DRAW_DAY)
+    assert gs.approved_list(2024).graded_count == 116
+    assert [e.action for e in _trail(store)][-1] == "graded_list_approve"
+
+
+def test_a_confirmed_cross_team_flag_disqualifies(tmp_path: Path, experts: list[Expert], teams: list[Team]) -> None:
+    store = Store(Settings(home=tmp_path / "home"))
+    gs = GradingStore(store)
+    gs.import_teams(2024, teams, SECRETARY)
+    a, b = teams[0], teams[1]
+    flag = Flag(a=FlagSide(year=2024, team_id=a.team_id, file="a.pdf"),
+                b=FlagSide(year=2024, team_id=b.team_id, file="b.pdf"),
+                kind="cross_team", similarity=0.9, copy_ratio_a=0.8, copy_ratio_b=0.7, flag_id="f1")
+    store.save_flags(2024, [flag])
+    assert not any(t.disqualified for t in gs.teams(2024))
+    review.decide_flag(store, 2024, "f1", "confirmed", "整段雷同", review.Actor("赵纪检", "discipline"))
+    assert {t.team_id for t in gs.teams(2024) if t.disqualified} == {a.team_id, b.team_id}

@@ -116,7 +116,7 @@ def test_safe_component_never_leaves_its_folder(hostile):
 def test_sender_names_cannot_escape_or_collide(archive, completeness):
     c = completeness.model_copy(deep=True)
     evil = [("../../../tmp/pwned", "x.pdf"), ("..", "y.pdf"), ("a/..\\b", "z.HTML"), ("A0137-钢筋班组", "w.pdf"),
-            ("A:1", "v.pdf"), ("A_1", "u.pdf")]
+            ("A:1", "v.pdf"), ("A_1", "u.pdf"), ("其他文件", "t.pdf")]
     for team_id, name in evil:
         path = f"班组申报/{team_id}/{name}"
         c.teams.append(TeamResult(team_id=team_id, team=team_id, files={"registration_form": path},
@@ -136,6 +136,7 @@ def test_sender_names_cannot_escape_or_collide(archive, completeness):
         assert not rel.lower().endswith(".html")  # a sender's page is never opened as a page beside the reports
     folders = {r.split("/")[1] for r in rels}
     assert {"A_1", "A_1（2）"} <= folders  # two teams whose safe names collide
+    assert {"其他文件", "其他文件（2）"} <= folders  # a team named like the folder of files nobody owns
     assert "原件/A0137-钢筋班组/报名表（2）.pdf" in rels  # a second registration form under the same team id
 
 

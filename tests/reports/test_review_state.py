@@ -77,9 +77,41 @@ def test_reports_show_review_and_disqualification_everywhere(run_dir, completene
     section = section[: section.index("</section>")]
     assert "取消资格（第十五条）" in section and "初选通过" in section
     assert "初选不通过" in html and "未获任何单位推荐" in html
+    assert "reviewer2　·　2024-06-05 17:30" in html  # who, and when in Beijing time
     ws = load_workbook(io.BytesIO(written["completeness.xlsx"].read_bytes()))["班组"]
     header = [c.value for c in ws[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["A0137-钢筋班组"]["取消资格（第十五条）"] == "是"
     assert rows["B0042-混凝土班组"]["初选结论"] == "不通过" and rows["B0042-混凝土班组"]["初选意见"] == "未获任何单位推荐"
     assert rows["A0201-测量班组"]["初选结论"] == "待初选"
+
+
+def test_decisions_recorded_before_a_run_show_in_its_reports(tmp_path, completeness, flags, statistics):
+    """The run's own steps after the checks (flows/intake.py): flags saved and annotated from the store,
+    completeness joined with the store's decisions, reports written; a real SQLite store."""
+    from core.settings import get_settings
+    from pipeline.intake import annotate_flags
+    from pipeline.store import Store
+    from pipeline.store.review import Actor, decide_flag, decide_team, with_reviews
+
+    store = Store(get_settings())
+    raw = [f.model_copy(update={"decision": None, "decision_note": None}) for f in flags.flags]
+    store.save_flags(2024, raw)
+    decide_flag(store, 2024, "f-strong", "confirmed", "与2023年成果报告大段雷同", Actor("纪检甲", "discipline", "web"))
+    decide_team(store, 2024, "B0042-混凝土班组", "failed", "未获任何单位推荐", Actor("初审甲", "reviewer", "web"))
+    # the next run
+    again = [f.model_copy(deep=True) for f in raw]
+    store.save_flags(2024, again)
+    annotate_flags(store, 2024, again, [])
+    reviewed = with_reviews(store, completeness)
+    written = write_reports(tmp_path / "out", reviewed, FlagsReport(year=2024, flags=again), statistics,
+                            portable=False)
+    data = {t["team_id"]: t for t in json.loads(written["completeness.json"].read_text("utf-8"))["teams"]}
+    assert data["A0137-钢筋班组"]["disqualified"] is True
+    assert data["B0042-混凝土班组"]["review"]["decision"] == "failed"
+    assert data["B0042-混凝土班组"]["review"]["by"] == "初审甲"
+    flags_json = json.loads(written["flags.json"].read_text("utf-8"))["flags"]
+    strong = next(f for f in flags_json if f["id"] == "f-strong")
+    assert strong["decision"] == "confirmed" and strong["decided_by"] == "纪检甲" and strong["decided_at"]
+    html = written["index.html"].read_text("utf-8")
+    assert html.count("取消资格（第十五条）") >= 2  # the summary card and the team's badge

@@ -90,3 +90,15 @@ def test_parsers():
     assert parse_bool("□是 ☑否") is False and parse_bool("☑是 □否") is True and parse_bool("□是 □否") is None
     assert parse_choices({"发表评审": True, "资料评审": False}, ["发表评审", "资料评审"]) == ["发表评审"]
     assert parse_choices("", ["发表评审"]) is None
+
+
+def test_meeting_items_follow_the_completeness_rule():
+    """One rule (checks.completeness): the 发布会 numbers are asked only of a unit that answered yes."""
+    from checks.completeness.statistics_table import is_required
+
+    items = {i.key: i for i in RULES.statistics_items}
+    for answer, required in ((None, False), (False, False), (True, True)):
+        fields = {"是否组织发布会": answer}
+        assert is_required(items["参会人数"], fields) is required
+        report = roll_up(CompletenessReport(year=2024, units=[_unit("甲", fields)]), RULES)
+        assert ("甲" in report.missing.get("参会人数", [])) is required

@@ -10,7 +10,7 @@ import pytest
 from core.model import Document, InboxFile, Page
 from core.settings import Settings
 from pipeline.store import Store
-from tests.conftest import PostgresCluster
+from tests.pg import PostgresCluster
 
 
 @pytest.fixture(scope="module")

@@ -33,14 +33,18 @@ def test_register_archives_bytes_before_anything_and_keeps_first_seen(tmp_path: 
     store = Store(Settings(home=tmp_path / "home"))
     f, src = _file(tmp_path, "江苏省建筑行业协会.pdf", b"%PDF-1.7 fake bundle bytes")
     run = store.start_run(2024, str(tmp_path), str(tmp_path / "out"))
-    assert store.register([f], {f.path: src}, 2024, run) == 1
+    before = f.model_copy()
+    registered = store.register_files([f], {f.path: src}, 2024, run)
+    assert registered.new == 1 and f == before  # the given record is left alone
+    (f,) = registered.files
     archived = Path(f.archive_path)
     assert archived.read_bytes() == src.read_bytes()
     assert archived.name.startswith(f.sha256) and archived.suffix == ".pdf"
     first = f.first_seen
     src.unlink()  # the inbox may lose the file: the archive keeps it
-    f2 = f.model_copy()
-    assert store.register([f2], {f.path: src}, 2024, run) == 0
+    again = store.register_files([before], {f.path: src}, 2024, run)
+    assert again.new == 0 and store.register([before], {f.path: src}, 2024, run) == 0
+    (f2,) = again.files
     assert f2.first_seen == first
     assert Path(f2.archive_path).exists()
 
