@@ -12,6 +12,7 @@ default takes every core). The ratio of seconds per page is banzu's overhead ove
     .venv/bin/python benchmarks/ocr.py            # full run (~5-8 min on 2 cores)
     .venv/bin/python benchmarks/ocr.py --quick    # 200 dpi, 4 pages
     .venv/bin/python benchmarks/ocr.py --parallel # also: 2 worker processes vs onnxruntime threads
+    .venv/bin/python benchmarks/ocr.py --turned   # the same pages turned vs upright (banzu, bare), 150/200 dpi
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ def degraded_scan(text: str, dpi: int, turn: int, seed: int) -> np.ndarray:
     return rotate_image(img, turn)
 
 
-def build_scan_pdf(path: Path, texts: list[str], dpi: int) -> None:
+def build_scan_pdf(path: Path, texts: list[str], dpi: int, turns=None) -> None:  # noqa: ANN001
+    """The pages scanned; TURNS (page index -> degrees) defaults to every second page turned 90 or 180."""
     doc = pymupdf.open()
     for i, text in enumerate(texts):
-        img = degraded_scan(text, dpi, turn_of(i), seed=i)
+        img = degraded_scan(text, dpi, (turns or turn_of)(i), seed=i)
         h, w = img.shape
         page = doc.new_page(width=w * 72 / dpi, height=h * 72 / dpi)
         page.insert_image(page.rect, stream=cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85])[1].tobytes())
@@ -183,6 +185,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--parallel", action="store_true")
     ap.add_argument("--pages", type=int, default=0)
+    ap.add_argument("--turned", action="store_true",
+                    help="only: the same pages turned (90/180/270) vs upright, banzu and bare, at 150 and 200 dpi")
     ap.add_argument("--side"), ap.add_argument("--pdf"), ap.add_argument("--dpi", type=int, default=200)
     args = ap.parse_args()
     if args.side:
@@ -191,6 +195,9 @@ def main() -> None:
     n = args.pages or (4 if args.quick else 8)
     dpis = [200] if args.quick else [150, 200, 300]
     texts = page_texts(n)
+    if args.turned:
+        turned_vs_upright(texts)
+        return
     print(f"{len(texts)} pages of the seed notice per DPI; turned: {[turn_of(i) for i in range(len(texts))]}")
     print(f"{'dpi':>4} {'thr':>3} {'engine':<6} {'CER':>7} {'upright':>8} {'turned':>8} {'s/page':>7} {'peak MB':>8} {'rotations'}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,6 +222,30 @@ def main() -> None:
               f"banzu {r['pages'] / r['banzu_s']:.0f} pages/s; ratio {r['bare_s'] / r['banzu_s']:.2f}")
         if args.parallel:
             parallel(Path(tmp), texts)
+
+
+def every_turn(i: int) -> int:
+    return (90, 180, 270)[i % 3]
+
+
+def turned_vs_upright(texts: list[str]) -> None:
+    """The same pages scanned upright and turned (90, 180, 270 in turn, each skewed and degraded alike):
+    banzu on the turned scans vs banzu and bare RapidOCR on the upright ones; CER in points."""
+    print(f"{len(texts)} pages, turned: {[every_turn(i) for i in range(len(texts))]}")
+    print(f"{'dpi':>4} {'banzu turned':>13} {'banzu upright':>14} {'bare upright':>13} {'Δ vs upright':>13} "
+          f"{'Δ vs bare':>10} rotations")
+    with tempfile.TemporaryDirectory() as tmp:
+        for dpi in (150, 200):
+            up, turned = Path(tmp) / f"up{dpi}.pdf", Path(tmp) / f"turned{dpi}.pdf"
+            build_scan_pdf(up, texts, dpi, turns=lambda i: 0)
+            build_scan_pdf(turned, texts, dpi, turns=every_turn)
+            runs = {"turned": child("banzu", turned, dpi, "1"), "upright": child("banzu", up, dpi, "1"),
+                    "bare": child("bare", up, dpi, "1")}
+            c = {k: float(np.mean([cer(h, t) for h, t in zip(r["texts"], texts, strict=True)]))
+                 for k, r in runs.items()}
+            print(f"{dpi:>4} {c['turned']:>13.2%} {c['upright']:>14.2%} {c['bare']:>13.2%} "
+                  f"{(c['turned'] - c['upright']) * 100:>+12.2f}p {(c['turned'] - c['bare']) * 100:>+9.2f}p "
+                  f"{runs['turned']['rotations']}")
 
 
 def parallel(tmp: Path, texts: list[str]) -> None:

@@ -105,6 +105,8 @@ def _pick_units(completeness: CompletenessReport) -> tuple[list[UnitResult], lis
     best: dict[str, UnitResult] = {}
     without: list[str] = []
     for u in completeness.units:
+        if not u.submitted:
+            continue
         table = u.documents.get("statistics_table")
         if table is None or not table.present or table.fields is None:
             without.append(u.unit)
@@ -120,8 +122,13 @@ def _pick_units(completeness: CompletenessReport) -> tuple[list[UnitResult], lis
 
 
 def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsReport:
-    """Add up the statistics tables of all units item by item; list who left which item blank."""
-    units, without = _pick_units(completeness)
+    """Add up the statistics tables of the listed units item by item; list who left which item blank.
+
+    A unit not on the list is shown apart (`unlisted`) and never added into the national figures;
+    `coverage` says how many of the listed units' tables the totals hold.
+    """
+    picked, without = _pick_units(completeness)
+    units = [u for u in picked if u.listed]
     totals: dict[str, Any] = {}
     missing: dict[str, list[str]] = {}
     per_unit: list[dict[str, Any]] = []
@@ -169,6 +176,8 @@ def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsRep
             row.setdefault(key, raw)
         per_unit.append({"unit": u.unit, "source_file": u.source_file, "fields": row})
 
+    unlisted = [{"unit": u.unit, "source_file": u.source_file, "fields": _unit_row(u, rules)}
+                for u in picked if not u.listed]
     for item in rules.numeric_items:
         totals[item.key] = _as_json_number(sums[item.key], places[item.key], item.type == "int")
     ordered = {i.key: totals[i.key] for i in rules.statistics_items}
@@ -179,4 +188,24 @@ def roll_up(completeness: CompletenessReport, rules: YearRules) -> StatisticsRep
         units_counted=len(units),
         missing={i.key: missing[i.key] for i in rules.statistics_items if i.key in missing},
         units_without_table=without,
+        coverage={"listed": len({u.unit for u in completeness.units if u.listed}), "reported": len(units)},
+        unlisted=unlisted,
     )
+
+
+def _unit_row(u: UnitResult, rules: YearRules) -> dict[str, Any]:
+    """A unit's own figures as read (numbers parsed), for showing apart from the totals."""
+    fields = u.documents["statistics_table"].fields or {}
+    row: dict[str, Any] = {}
+    for item in rules.statistics_items:
+        raw = fields.get(item.key)
+        if item.numeric:
+            number = parse_number(raw)
+            row[item.key] = None if number is None else _as_json_number(number, _places(number), item.type == "int")
+        elif item.type == "bool":
+            row[item.key] = parse_bool(raw)
+        elif item.type == "choices":
+            row[item.key] = parse_choices(raw, item.choices)
+        else:
+            row[item.key] = None if _is_blank(raw) else str(raw).strip()
+    return row

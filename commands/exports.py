@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands.years import YearOption
+
 export_app = typer.Typer(no_args_is_help=True, help="导出秘书处转发的文件：初选合格名单、补交通知、附件3统计汇总表")
 console = Console(stderr=True)
-THIS_YEAR = date.today().year
-
-YearOption = Annotated[int, typer.Option(help="活动年度，默认为今年")]
+THIS_YEAR = None  # the newest year with rules (commands.years)
 ReportsOption = Annotated[Path | None, typer.Option(help="某次运行的报告目录，默认 BANZU_HOME/reports/YYYY")]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import getpass
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from commands.years import YearOption
 
 flags_app = typer.Typer(no_args_is_help=True, help="查重标记的复核结论")
 console = Console(stderr=True)
@@ -22,13 +23,13 @@ DECISION_WORDS = {
 
 @flags_app.command("decide")
 def decide_flag(
-    flag_id: Annotated[str, typer.Argument(help="标记编号（flags.json 中的 id）")],
-    decision: Annotated[str, typer.Argument(help="confirmed（确认抄袭）或 dismissed（排除）")],
-    year: Annotated[int, typer.Option(help="活动年度")] = date.today().year,
+    flag_id: Annotated[str, typer.Argument(metavar="标记编号", help="标记编号（flags.json 中的 id）")],
+    decision: Annotated[str, typer.Argument(metavar="结论", help="confirmed（确认抄袭）或 dismissed（排除）")],
+    year: YearOption = None,
     reason: Annotated[str | None, typer.Option("--reason", "--note", help="复核理由（必填）")] = None,
     by: Annotated[str | None, typer.Option(help="复核人姓名，默认为当前系统用户")] = None,
 ) -> None:
-    """Record a discipline officer's decision on a flag, with a reason; it survives later runs."""
+    """记录纪律审查人员对一条查重标记的结论和理由；之后的运行会保留该结论。"""
     from core.settings import get_settings
     from pipeline.store import Store, review
 

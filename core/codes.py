@@ -46,6 +46,7 @@ class Code(StrEnum):
     MISSING_STATISTICS_TABLE = "missing_statistics_table", "缺少统计表（附件3）", BLOCKS, "unit"
     MISSING_AWARD_LIST = "missing_award_list", "缺少获奖名单公布通知", BLOCKS, "unit"
     INCOMPLETE_STATISTICS_TABLE = "incomplete_statistics_table", "统计表填写不完整", BLOCKS, "unit"
+    STATISTICS_UNREADABLE = "statistics_unreadable", "统计表部分内容无法识别，请人工核对", WARNS, "unit"
     UNLISTED_RECOMMENDER = "unlisted_recommender", "推荐单位不在推荐单位名单内", BLOCKS, "unit"
     RECOMMENDED_TEAM_WITHOUT_SUBMISSION = (
         "recommended_team_without_submission", "推荐的班组未提交申报材料", WARNS, "unit")
@@ -58,6 +59,8 @@ class Code(StrEnum):
     DUPLICATE_FILE = "duplicate_file", "重复提交的文件", WARNS, "file"
     # banzu's own codes
     LATE_SUBMISSION = "late_submission", "逾期提交", WARNS, "unit team file"
+    LATE_SUBMISSION_ACCEPTED = "late_submission_accepted", "逾期提交（秘书处已接受）", WARNS, "unit team"
+    UNIT_NOT_SUBMITTED = "unit_not_submitted", "推荐单位未提交材料", BLOCKS, "unit"
     UNIT_NAME_MISMATCH = "unit_name_mismatch", "文件名与推荐函中的推荐单位不一致", WARNS, "unit"
     UNIT_NOT_IDENTIFIED = "unit_not_identified", "无法确定推荐单位", BLOCKS, "unit"
     DUPLICATE_UNIT_FILE = "duplicate_unit_file", "同一推荐单位提交了多个文件", WARNS, "unit"
@@ -94,6 +97,11 @@ class Code(StrEnum):
     MAIL_WITHOUT_ATTACHMENT = "mail_without_attachment", "来信没有附件", WARNS, "mail"
     MAIL_DOWNLOAD_LINK = "mail_download_link", "来信以下载链接代替附件", WARNS, "mail"
     MAIL_NON_DOCUMENT_ATTACHMENT = "mail_non_document_attachment", "来信附件不是申报材料", WARNS, "mail"
+    # hostile input (issue 16)
+    ARCHIVE_NAME_CLASH = "archive_name_clash", "压缩包内有同名文件", WARNS, "file"
+    SPECIAL_FILE = "special_file", "收件箱中的链接或特殊文件（未读取）", WARNS, "file"
+    IMAGE_TOO_LARGE = "image_too_large", "图片尺寸过大", WARNS, "file"
+    TEAM_ID_VARIANT = "team_id_variant", "班组编号的全角/半角写法不一致", WARNS, "file"
     # grading (issue 13): the secretariat's workbooks (expert pool, teams to grade, presentation scores)
     EXPERT_SHEET_INVALID = "expert_sheet_invalid", "专家名单无法导入", WARNS, "file"
     EXPERT_ROW_INVALID = "expert_row_invalid", "专家名单中的行无法导入", WARNS, "file"

@@ -172,8 +172,9 @@ class DocumentFinding(BaseModel):
 
 class UnitResult(BaseModel):
     unit: str
-    source_file: str
+    source_file: str | None  # None: the unit sent nothing (submitted false)
     listed: bool
+    submitted: bool = True  # false for a listed unit of whom nothing arrived (the whole roster is reported)
     documents: dict[str, DocumentFinding] = Field(
         default_factory=lambda: {k: DocumentFinding() for k in UNIT_DOCUMENTS}
     )
@@ -379,6 +380,8 @@ class StatisticsReport(BaseModel):
     missing: dict[str, list[str]] = Field(default_factory=dict)  # item -> units whose value is blank
     # extensions
     units_without_table: list[str] = Field(default_factory=list)  # units whose file has no readable table
+    coverage: dict[str, int] = Field(default_factory=lambda: {"listed": 0, "reported": 0})  # listed units, tables added
+    unlisted: list[dict[str, Any]] = Field(default_factory=list)  # tables of units not on the list: apart, not in totals
 
 
 class RunSummary(BaseModel):
@@ -398,3 +401,9 @@ class RunSummary(BaseModel):
     flags: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # the mail intake's part (when a mailbox is set): what this run fetched
+    mail_checked: bool = False
+    mails_new: int = 0
+    mail_files: int = 0  # attachments saved into the inbox
+    mail_problems: list[Problem] = Field(default_factory=list)  # mails without documents, naming the sender
+    mail_errors: list[str] = Field(default_factory=list)  # mails (or the mailbox) left for the next run

@@ -83,21 +83,63 @@ def recommending_units() -> tuple[RecommendingUnit, ...]:
     return tuple(RecommendingUnit(**u) for u in data["unit"])
 
 
+def year_dirs() -> list[Path]:
+    """Where year files live: the package's data/years/, then BANZU_HOME/years/ (the secretariat's own,
+    which wins for the same year: a new year's rules can be added without touching the installation)."""
+    from core.settings import get_settings
+
+    return [DATA_DIR / "years", get_settings().home_dir / "years"]
+
+
+def _year_files() -> dict[int, Path]:
+    found: dict[int, Path] = {}
+    for folder in year_dirs():
+        if folder.is_dir():
+            found.update({int(p.stem): p for p in folder.glob("*.toml") if p.stem.isdigit()})
+    return found
+
+
 def available_years() -> list[int]:
-    return sorted(int(p.stem) for p in (DATA_DIR / "years").glob("*.toml") if p.stem.isdigit())
+    return sorted(_year_files())
 
 
-@lru_cache
+class UnknownYear(ValueError):
+    """A year without its own rules file: its deadline and forms are unknown, so nothing runs on it."""
+
+    def __init__(self, year: int) -> None:
+        known = "、".join(str(y) for y in available_years()) or "无"
+        super().__init__(
+            f"没有 {year} 年度的活动规则（data/years/{year}.toml 或 BANZU_HOME/years/{year}.toml），"
+            f"不能套用其他年度的规则和截止日期；已有规则的年度：{known}。请核对 --year，或先添加该年度的规则文件。"
+        )
+        self.year = year
+
+
+def default_year() -> int:
+    """The newest year with a rules file, not the calendar year: running last spring's inbox in
+    autumn must not create a data set for a year nobody declared."""
+    years = available_years()
+    if not years:
+        raise UnknownYear(0)
+    return years[-1]
+
+
 def year_rules(year: int) -> YearRules:
-    """The rules of `year`; a year without its own file uses the latest earlier year's rules."""
-    years = [y for y in available_years() if y <= year] or available_years()
-    chosen = years[-1]
-    d = _load_toml(DATA_DIR / "years" / f"{chosen}.toml")
-    rules = YearRules(
-        year=year,
+    """The rules of `year` from its own file; an unknown year raises UnknownYear."""
+    path = _year_files().get(int(year))
+    if path is None:
+        raise UnknownYear(year)
+    return _rules_from(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _rules_from(path: str, _mtime: int) -> YearRules:
+    d = _load_toml(Path(path))
+    return YearRules(
+        year=int(Path(path).stem),
         notice=d.get("notice", ""),
         activity=d.get("activity", ""),
-        deadline=d["deadline"] if chosen == year else d["deadline"].replace(year=year),
+        deadline=d["deadline"],
         timezone=d.get("timezone", "Asia/Shanghai"),
         statistics_period=d.get("statistics_period", {}),
         unit_documents=d["unit"]["required_documents"],
@@ -107,4 +149,3 @@ def year_rules(year: int) -> YearRules:
         registration_form_fields=d["team"].get("registration_form_fields", []),
         statistics_items=[StatisticsItem(**i) for i in d["statistics"]["items"]],
     )
-    return rules

@@ -166,12 +166,16 @@ class RapidReader:
                 # that line alone, is wrong (a sentence read upside down comes out as its brackets)
                 crops = upright
         if rotation:
-            sh, sw = small.shape[:2]
-            small = rotate_image(small, rotation)
-            boxes = self.ocr.sorted_boxes(rotate_boxes(np.asarray(boxes), rotation, sw, sh))
-            if rotation in (90, 270):
-                ratio_h, ratio_w = ratio_w, ratio_h
-                raw_w, raw_h = raw_h, raw_w
+            # detect again on the page turned upright: boxes found on a turned page and turned with it
+            # clip line-final punctuation and break the reading order of a paragraph's lines, and
+            # turned pages are few enough that a second detection costs little overall
+            img = rotate_image(img, rotation)
+            raw_h, raw_w = img.shape[:2]
+            small, ratio_h, ratio_w = self.ocr.preprocess(img)
+            dt_boxes, _ = self.ocr.text_det(small)
+            if dt_boxes is None or len(dt_boxes) == 0:
+                return OcrResult(size=(raw_w, raw_h), rotation=rotation)
+            boxes = self.ocr.sorted_boxes(np.asarray(dt_boxes, np.float32))
             crops = self.ocr.get_crop_img_list(small, [b.copy() for b in boxes])  # upright now: no flips
         rec_res, _ = self.ocr.text_rec(crops, False)
         out: list[OcrBox] = []

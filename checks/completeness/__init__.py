@@ -8,48 +8,81 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from core.codes import CODES, Code, is_blocking
 from core.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
 from core.reference import RecommendingUnit, YearRules
 
-from .files import file_result, is_late, late_problem
+from .files import file_result
+from .lateness import ReceivedRecord, apply_record, lateness_problem, team_record, unit_record, unit_records
 from .matching import PackageIdentity, find_in_rows, match_rows
+from .roster import unsubmitted_units
 from .team_package import PackageRoles, assign_roles, team_from_folder
 from .text import squash
 from .unit_check import UnitAnalysis, analyse_unit
 from .units import match_unit
 
-__all__ = ["CODES", "check_completeness"]
+__all__ = ["CODES", "ReceivedRecord", "check_completeness"]
 
 FORM_CORE = ("班组名称", "所在单位", "推荐单位", "班组长", "成果名称")
 
 
 def check_completeness(inbox: Inbox, documents: dict[str, Document], rules: YearRules,
-                       units: Sequence[RecommendingUnit]) -> CompletenessReport:
-    """The whole completeness report: units, teams and files, every problem pointing at its page."""
+                       units: Sequence[RecommendingUnit], now: datetime | None = None,
+                       received: Sequence[ReceivedRecord] = ()) -> CompletenessReport:
+    """The whole completeness report: units (the whole roster), teams and files, every problem pointing at
+    its page. NOW (default: the present) decides whether a unit that sent nothing is already late;
+    RECEIVED is the secretariat's record of received times and accepted late submissions."""
     report = CompletenessReport(year=rules.year)
-    archives = {f.path for t in inbox.teams for f in t.archives}
-    for f in inbox.all_files():
-        member = any(f.path.startswith(a + "/") for a in archives)
-        report.files.append(file_result(f, documents.get(f.sha256), rules, in_archive=f.path in archives,
-                                        member=member))
-
+    inbox = inbox.model_copy(deep=True)  # received times from the record are set on this copy
     analyses = [analyse_unit(f, documents.get(f.sha256), rules, units) for f in inbox.units]
     _unit_duplicates(analyses, rules)
     packages = [_package(p, documents, rules) for p in inbox.teams]
     _match_letters(analyses, packages)
     _award_lists(analyses)
+    _lateness(analyses, packages, received, rules, units)
+
+    archives = {f.path for t in inbox.teams for f in t.archives}
+    for f in inbox.all_files():
+        member = any(f.path.startswith(a + "/") for a in archives)
+        report.files.append(file_result(f, documents.get(f.sha256), rules, in_archive=f.path in archives,
+                                        member=member))
     for a in analyses:
-        if a.file is not None and is_late(a.file, rules):
-            a.result.problems.append(late_problem(a.file, rules))
         a.result.complete = not any(is_blocking(p.code) for p in a.result.problems)
         report.units.append(a.result)
+    report.units.extend(unsubmitted_units(report.units, units, rules, now))
     for pkg in packages:
         _team_problems(pkg, rules, units)
         pkg.result.complete = not any(is_blocking(p.code) for p in pkg.result.problems)
         report.teams.append(pkg.result)
     return report
+
+
+def _lateness(analyses: list[UnitAnalysis], packages: list[_Package], received: Sequence[ReceivedRecord],
+              rules: YearRules, units: Sequence[RecommendingUnit]) -> None:
+    """One lateness finding per unit (on its first file) and per team, from trusted times only."""
+    by_unit = unit_records(received, units)
+    groups: dict[str, list[UnitAnalysis]] = defaultdict(list)
+    for a in analyses:
+        if a.file is not None:
+            groups[a.result.unit].append(a)
+    for unit, group in groups.items():
+        record = unit_record(by_unit, unit)
+        files = [a.file for a in group if a.file is not None]
+        apply_record(files, record)
+        problem = lateness_problem(f"推荐单位“{unit}”", files, record, rules, group[0].result.source_file)
+        if problem is not None:
+            group[0].result.problems.append(problem)
+    for pkg in packages:
+        names = (pkg.result.team, team_from_folder(pkg.package.team_id), pkg.letter_name or "")
+        record = team_record(received, pkg.package.team_id, names)
+        files = [*pkg.package.archives, *pkg.package.files]
+        apply_record(files, record)
+        problem = lateness_problem(f"班组“{pkg.result.team}”（{pkg.package.team_id}）", files, record, rules,
+                                   pkg.package.source)
+        if problem is not None:
+            pkg.result.problems.append(problem)
 
 
 class _Package:
@@ -194,9 +227,6 @@ def _team_problems(pkg: _Package, rules: YearRules, units: Sequence[Recommending
             r.problems.append(Problem(code=Code.TEAM_RECOMMENDER_MISMATCH, file=_path(roles.registration_form),
                                       page=1, message=(f"报名表第1页填写的推荐单位是“{m.name}”，"
                                                        f"但推荐该班组的是“{r.recommender}”的推荐函，请核对。")))
-    if any(is_late(f, rules) for f in [*files, *pkg.package.archives]):
-        late = next(f for f in [*pkg.package.archives, *files] if is_late(f, rules))
-        r.problems.append(late_problem(late, rules))
 
 
 def _path(f: InboxFile | None) -> str | None:

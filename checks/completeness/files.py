@@ -22,19 +22,13 @@ def deadline_end(rules: YearRules) -> datetime:
 
 
 def is_late(f: InboxFile, rules: YearRules) -> bool:
-    when = f.received_at or f.first_seen
+    """Late by a trusted time (mail or the secretariat's record); a folder's time claims nothing."""
+    when = f.received_at if f.received_via in ("mail", "record") else None
     if when is None:
         return False
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(rules.timezone))
     return when >= deadline_end(rules)
-
-
-def late_problem(f: InboxFile, rules: YearRules) -> Problem:
-    when = (f.received_at or f.first_seen).astimezone(ZoneInfo(rules.timezone))  # type: ignore[union-attr]
-    return Problem(code=Code.LATE_SUBMISSION, file=f.path, message=(
-        f"文件“{f.path}”于{when:%Y年%m月%d日 %H:%M}收到，晚于{rules.deadline:%Y年%m月%d日}的截止日期，"
-        "请确认是否接受逾期材料。"))
 
 
 def unreadable_problems(f: InboxFile, doc: Document | None) -> list[Problem]:
@@ -69,11 +63,12 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
     """The file's status and problems.
 
     Zip containers are judged by their own problems only; a file that belongs to nobody is
-    reported as unrecognised (whether it can be read does not matter then); a zip member's arrival
-    is its zip's, so lateness is reported once, on the zip.
+    reported as unrecognised (whether it can be read does not matter then). `member` (a zip member)
+    is kept for callers; lateness is never a file's finding.
     """
     result = FileResult(
         path=f.path, sha256=f.sha256, role=f.role, archive_path=f.archive_path, received_at=f.received_at,
+        received_via=f.received_via, mail=f.mail,
         format=doc.format if doc is not None else None, pages=len(doc.pages) if doc is not None else 0,
         page_rotations=[p.rotation for p in doc.pages] if doc is not None else [],
     )
@@ -96,6 +91,4 @@ def file_result(f: InboxFile, doc: Document | None, rules: YearRules, in_archive
             result.problems.append(Problem(code=Code.UNRECOGNIZED_FILE, file=f.path, message=(
                 f"文件“{f.path}”既不在推荐材料目录也不属于任何班组的申报文件夹，无法归属，"
                 "请确认它是谁提交的并放到正确的位置。")))
-    if is_late(f, rules) and not member:
-        result.problems.append(late_problem(f, rules))
-    return result
+    return result  # lateness is judged once per unit or team (lateness.py), never per file

@@ -21,12 +21,14 @@ from core.model import Page
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, drop_notes, nfkc, squash
 
 _SPLIT = re.compile(r"\t|\s{2,}|\u3000")
+_BOUNDARY = "\x00table-end"
 
 
 @dataclass
 class Piece:
     raw: str  # as read
     page: int
+    boundary: bool = False  # the end of a table: a value inside it never runs on into what follows
 
     def __post_init__(self) -> None:
         self.text, self.index = squash_map(self.raw)
@@ -91,6 +93,7 @@ def pieces_from_pages(pages: Sequence[Page], use_tables: bool = True) -> list[Pi
                         if t and t != prev:  # merged cells repeat their text
                             out.append(Piece(unwrap_cell(cell.strip(), line_keys), page.page))
                         prev = t
+                out.append(Piece("", page.page, boundary=True))
             # text outside the tables (the header "推荐单位：…", notes) still matters
             for line in _lines_outside_tables(page):
                 out.extend(Piece(p.strip(), page.page) for p in _SPLIT.split(line) if squash(p))
@@ -236,6 +239,9 @@ def read_labelled(
     # stream of (label|None, text, page)
     stream: list[tuple[str | None, str, int]] = []
     for piece in pieces:
+        if piece.boundary:
+            stream.append((_BOUNDARY, "", piece.page))
+            continue
         hits = _find_exact(piece.text, table)
         if not hits:
             fz = _find_fuzzy(piece.text, table) or _find_label_head(piece.text, table)
@@ -251,6 +257,9 @@ def read_labelled(
     values: dict[str, Value] = {}
     current: str | None = None
     for name, text, page in stream:
+        if name == _BOUNDARY:
+            current = None
+            continue
         if name is not None:
             if name == current and not values[name].text:
                 continue  # the second half of a label wrapped over two pieces
@@ -271,3 +280,26 @@ def strip_unit(text: str, unit: str | None) -> str:
     if unit:
         t = t.replace(unit, " ")
     return t.strip()
+
+
+_GROUP_SEP = re.compile(r"\s*[/／|｜]\s*")
+
+
+def regroup(values: dict[str, Value]) -> dict[str, Value]:
+    """Labels written together ("联系人 / 手机 / 邮箱") with their values together after the last
+    ("张三 / 139… / a@b.cn"): each label gets its own part. Labels are in the order they were read;
+    a run of labels whose values are empty or only separators is a group when the value after the
+    run splits into exactly one part per label."""
+    out = dict(values)
+    run: list[str] = []
+    for name, value in values.items():
+        bare = _GROUP_SEP.sub("", value.text).strip()
+        if not bare:
+            run.append(name)
+            continue
+        parts = [p for p in _GROUP_SEP.split(value.text.strip()) if p.strip()]
+        if run and len(parts) == len(run) + 1:
+            for label, part in zip([*run, name], parts, strict=True):
+                out[label] = Value(part.strip(), value.page, True, [part.strip()])
+        run = []
+    return out

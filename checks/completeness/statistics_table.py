@@ -16,7 +16,7 @@ from typing import Any
 from core.model import Page
 from core.reference import StatisticsItem, YearRules
 
-from .labels import Value, pieces_from_pages, read_labelled, strip_unit
+from .labels import Value, pieces_from_pages, read_labelled, regroup, strip_unit
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, is_blank_value, parse_number, squash
 
 # Shorter spellings seen on real forms (OCR drops or merges words; units rephrase).
@@ -262,8 +262,8 @@ def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReadin
     labels = [i.key for i in items]
     aliases = {k: v for k, v in _ALIASES.items() if k in labels}
     labels = [*labels, *_STOPS]
-    from_tables = read_labelled(pieces_from_pages(pages, use_tables=True), labels, aliases)
-    from_lines = read_labelled(pieces_from_pages(pages, use_tables=False), labels, aliases)
+    from_tables = regroup(read_labelled(pieces_from_pages(pages, use_tables=True), labels, aliases))
+    from_lines = regroup(read_labelled(pieces_from_pages(pages, use_tables=False), labels, aliases))
     reading = StatisticsReading(unit_name=_header_unit(pages))
     written: dict[str, bool] = {}
     page_text = "\n".join(p.text for p in pages)

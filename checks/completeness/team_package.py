@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from core.model import Document, InboxFile
 from core.reference import YearRules
 
-from .labels import pieces_from_pages, read_labelled
+from .labels import join_parts, pieces_from_pages, read_labelled
 from .text import is_blank_value, nfkc, squash
 
 IMAGE_FORMATS = {"image", "jpg", "jpeg", "png", "tif", "tiff", "bmp"}
@@ -79,10 +79,42 @@ def read_form_fields(doc: Document, rules: YearRules) -> dict[str, str]:
         for k, v in values.items():
             if k in stop or k in found:
                 continue
-            text = v.text.strip().lstrip("：:").strip()
+            text = form_value(k, v.parts)
             if not is_blank_value(text):
                 found[k] = text.replace(" ", "")
     return found
+
+
+_SENTENCE = re.compile(r"[。；;！!？?]|[，,].{10,}")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}[-－—]?\d{7,8}(?:[-－—]\d{1,5})?)(?!\d)")
+
+
+def form_value(label: str, parts: Sequence[str]) -> str:
+    """One registration-form field from the pieces after its label: the value and its wrapped
+    continuation, never the prose that follows it on the form (a pledge, a note).
+
+    Every field of the form is a name, a title or a number: a piece that reads as a sentence (sentence
+    punctuation, or a comma with a clause after it) ends the value, and so does a long piece after the
+    first. A phone field keeps the number itself.
+    """
+    kept: list[str] = []
+    for raw in (p.strip().lstrip("：:").strip() for p in parts):
+        if not raw:
+            continue
+        words = raw.split()
+        cut = next((j for j, w in enumerate(words) if len(w) >= 12 and _SENTENCE.search(w)), None)
+        if cut is not None:
+            kept.extend(words[:cut])
+            break
+        if kept and len(raw) > 20:
+            break
+        kept.append(raw)
+    text = join_parts(kept)
+    if "电话" in label or "手机" in label:
+        m = _PHONE.search(re.sub(r"\s+", "", text))
+        if m:
+            return m.group(1)
+    return text
 
 
 def assign_roles(files: Sequence[InboxFile], documents: dict[str, Document], rules: YearRules) -> PackageRoles:

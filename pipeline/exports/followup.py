@@ -37,7 +37,7 @@ from pipeline.store.review import finding_key
 # anyway), files nobody owns, and lateness (a fact, not something to resubmit).
 NOT_FOR_SENDER = frozenset({
     "duplicate_file", "extraction_failed", "ocr_timeout", "ocr_failed", "ocr_disabled", "unrecognized_file",
-    "late_submission",
+    "late_submission", "late_submission_accepted", "statistics_unreadable",
 })
 CONTACT_ITEMS = {"contact": "联系人", "phone": "手机", "email": "邮箱", "department": "质量信得过班组工作归口部门及负责人"}
 COLUMN_CM = (1.4, 3.6, 3.4, 7.6)  # 序号, 涉及对象, 问题, 说明 on A4 with Word's default margins

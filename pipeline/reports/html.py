@@ -6,7 +6,6 @@ highlighting is done by cutting the text into segments here, never by building H
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from checks.completeness.statistics_table import is_required
+from core.beijing import now_text
 from core.model import CompletenessReport, Flag, FlagSide, FlagsReport, Problem, StatisticsReport, TeamResult
 from core.reference import StatisticsItem, YearRules, year_rules
 from pipeline.reports.common import (
@@ -28,7 +28,7 @@ from pipeline.reports.common import (
 )
 from pipeline.reports.flag_files import casefile_name
 from pipeline.reports.thumbs import PagePicture
-from pipeline.reports.wording import PairWording, pair_wording
+from pipeline.reports.wording import PairWording, page_label, pair_wording, segments
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -42,30 +42,6 @@ def _env() -> Environment:
     )
     env.filters["pct"] = pct
     return env
-
-
-def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut `text` into (piece, copied) runs; spans out of range or overlapping are clipped and merged."""
-    n = len(text)
-    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans if int(b) > int(a))
-    merged: list[list[int]] = []
-    for a, b in clean:
-        if a >= b:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for a, b in merged:
-        if a > pos:
-            out.append((text[pos:a], False))
-        out.append((text[a:b], True))
-        pos = b
-    if pos < n:
-        out.append((text[pos:], False))
-    return out
 
 
 class _Links:
@@ -155,6 +131,7 @@ def index_context(
                 "anchor": f"unit-{i}",
                 "name": u.unit,
                 "listed": u.listed,
+                "submitted": u.submitted,
                 "complete": u.complete,
                 "source_file": u.source_file,
                 "href": links.original(u.source_file),
@@ -271,7 +248,7 @@ def render_index(
             codes=codes,
             levels=LEVEL_NAMES,
             statistics=statistics,
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
             **ctx,
         )
     )
@@ -284,15 +261,6 @@ def _side_href(side: FlagSide, links: _Links, page: int | None = None, file: str
     if href is None and side.archive_path and file == side.file:
         href = href_to(side.archive_path, links.out_dir, page)
     return href
-
-
-def page_label(file: str | None, page: int, end: int | None = None) -> str:
-    """"第 3 页" (a passage over a page break: "第 3–4 页"), or "第 3 张幻灯片" for a presentation, as
-    the reader will find it in the original."""
-    pages = f"{page}–{end}" if end and end > page else f"{page}"
-    if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
-        return f"第 {pages} 张幻灯片"
-    return f"第 {pages} 页"
 
 
 def _rel(path: Path | None, out_dir: Path) -> str | None:
@@ -393,6 +361,6 @@ def render_flags(completeness: CompletenessReport, flags: FlagsReport, out_dir: 
             year=flags.year,
             cross=views[:n_cross],
             self_prior=views[n_cross:],
-            generated=datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            generated=now_text() + "（北京时间）",
         )
     )

@@ -65,7 +65,8 @@ def summary_markdown(
         f"- 抄袭嫌疑（跨班组）：{h['flags_cross_team']} 条；本班组往年材料重复使用：{h['flags_self_prior_year']} 条",
     ]
     if statistics is not None:
-        lines.append(f"- 统计汇总：{statistics.units_counted} 个单位的统计表已合计")
+        cov = statistics.coverage
+        lines.append(f"- 统计汇总：已汇总 {cov.get('reported', 0)}/{cov.get('listed', 0)} 个名单内推荐单位的统计表")
     if h["problem_codes"]:
         lines += ["", "## 问题分类", "", "| 问题 | 数量 |", "|---|---:|"]
         lines += [f"| {_md(problem_title(c))} | {n} |" for c, n in h["problem_codes"].items()]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -19,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.model import CompletenessReport, StatisticsReport
 from core.reference import YearRules, year_rules
+from pipeline.reports.cells import append_text_row, safe_cell
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -30,7 +30,7 @@ from pipeline.reports.common import (
     problem_title,
 )
 
-UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
+UNIT_HEADERS = ["推荐单位", "是否在名单内", "是否完整", "是否提交", *(f"{n}（页）" for n in DOCUMENT_NAMES.values()),
                 "推荐班组数", "问题数", "问题", "原件"]
 TEAM_HEADERS = ["班组编号", "班组名称", "所在单位", "推荐单位", "是否完整", *TEAM_FILE_NAMES.values(), "问题数", "问题",
                 "初选结论", "初选意见", "取消资格（第十五条）"]
@@ -61,15 +61,7 @@ def _problems_text(problems: list[Any]) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A value openpyxl accepts: text from uploaded files may carry control characters or be a list."""
-    if value is None or isinstance(value, bool | int | float):
-        return _yes(value) if isinstance(value, bool) else value
-    if isinstance(value, list | tuple | set):
-        value = "、".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = "、".join(f"{k}：{v}" for k, v in value.items())
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return text[:32000]  # Excel's cell limit is 32767 characters
+    return safe_cell(value)
 
 
 def _width(value: Any) -> float:
@@ -82,9 +74,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], 
            freeze: str = "A2", max_width: float = 60) -> Worksheet:
     """A sheet with a styled frozen header, a filter over all rows and widths fitted to the content."""
     ws = wb.create_sheet(title)
-    ws.append([_cell(h) for h in headers])
+    append_text_row(ws, headers)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        append_text_row(ws, row)  # sender text (folder names, form fields) is never a formula
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, Alignment(vertical="center")
     ws.freeze_panes = freeze
@@ -116,7 +108,7 @@ def _statistics_rows(statistics: StatisticsReport, rules: YearRules) -> list[lis
     """Totals beside each unit's own figures; choices get one row per option."""
     items = {i.key: i for i in rules.statistics_items}
     rows: list[list[Any]] = []
-    per_unit = [u.get("fields", {}) for u in statistics.units]
+    per_unit = [u.get("fields", {}) for u in (*statistics.units, *statistics.unlisted)]
     for key, total in statistics.totals.items():
         item = items.get(key)
         missing = "、".join(statistics.missing.get(key, []))
@@ -140,6 +132,11 @@ def _statistics_rows(statistics: StatisticsReport, rules: YearRules) -> list[lis
         else:
             unit = item.unit if item else None
             rows.append([key, unit, total, missing or None, *(f.get(key) for f in per_unit)])
+    coverage = statistics.coverage
+    rows.append(["已汇总的名单内推荐单位", "个单位", f"{coverage.get('reported', 0)}/{coverage.get('listed', 0)}", None])
+    if statistics.unlisted:
+        rows.append(["不在名单内的单位（未计入合计）", None, len(statistics.unlisted),
+                     "、".join(u.get("unit", "") for u in statistics.unlisted)])
     if statistics.units_without_table:
         rows.append(["没有可读统计表的单位", None, len(statistics.units_without_table),
                      "、".join(statistics.units_without_table)])
@@ -154,7 +151,7 @@ def build_workbook(
     wb.remove(wb.active)
 
     unit_rows = [
-        [u.unit, _yes(u.listed), _yes(u.complete),
+        [u.unit, _yes(u.listed), _yes(u.complete), _yes(u.submitted) if u.submitted else "未提交",
          *(_pages(u.documents[k].pages, u.documents[k].present) if k in u.documents else "未找到"
            for k in DOCUMENT_NAMES),
          len(u.recommended_teams), len(u.problems), _problems_text(u.problems), u.source_file]
@@ -192,7 +189,8 @@ def build_workbook(
     ws = _sheet(wb, "文件", FILE_HEADERS, file_rows, wrap={"问题"})
     _link(ws, 1, [href_to(f.archive_path, out_dir) for f in completeness.files])
 
-    unit_names = [u.get("unit", "") for u in statistics.units]
+    unit_names = [u.get("unit", "") for u in statistics.units] + [
+        f"{u.get('unit', '')}（不在名单内，未计入合计）" for u in statistics.unlisted]
     stat_rows = _statistics_rows(statistics, rules or year_rules(completeness.year))
     ws = _sheet(wb, "统计汇总", [*STAT_HEADERS, *unit_names], stat_rows, wrap={"未填写的单位"}, freeze="D2",
                 max_width=40)

@@ -17,7 +17,7 @@ import pymupdf
 from pptx import Presentation
 
 from core.codes import Code
-from core.reference import year_rules
+from core.reference import UnknownYear, YearRules, default_year, year_rules
 from pipeline.samples import files as F
 from pipeline.samples import names
 from pipeline.samples.bundle import build_unit_bundle
@@ -266,6 +266,16 @@ def _clear(root: Path, overwrite: bool) -> None:
         shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
+def sample_rules(year: int) -> YearRules:
+    """The year's rules; a sample of a year without its own file (an earlier year for cross-year
+    samples) borrows the newest rules with the deadline moved: fine for made-up data, never for a run."""
+    try:
+        return year_rules(year)
+    except UnknownYear:
+        base = year_rules(default_year())
+        return base.model_copy(update={"year": year, "deadline": base.deadline.replace(year=year)})
+
+
 def generate_inbox(root: Path, *, year: int = 2024, seed: int = 0, profile: str = "demo",
                    scanned: bool | None = None, overwrite: bool = False) -> GroundTruth:
     """Write a realistic inbox of `profile` (tiny, small, demo) under `root` and return its truth.
@@ -285,7 +295,7 @@ def generate_year(root: Path, *, year: int, seed: int, profile: str, scanned: bo
     root = Path(root)
     _clear(root, overwrite)
     root.mkdir(parents=True, exist_ok=True)
-    rules = year_rules(year)
+    rules = sample_rules(year)
     rng = random.Random(f"banzu-samples/{profile}/{year}/{seed}")
     clock = _Clock(rng, year, rules.deadline)
     plan = make_plan(rng, profile, scanned)

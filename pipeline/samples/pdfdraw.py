@@ -27,6 +27,29 @@ def wqy_path() -> Path | None:
     return next((p for p in WQY_PATHS if p.exists()), None)
 
 
+# More typefaces for tests that must not fit one font: Debian's fonts-noto-cjk, fonts-arphic-gbsn00lp (Song),
+# fonts-arphic-gkai00mp (Kai) and fonts-wqy-microhei. A key whose file is missing is simply not offered.
+FONT_FILES: dict[str, tuple[Path, ...]] = {
+    "noto-sans": (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),),
+    "noto-serif": (Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),),
+    "song": (Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"),),
+    "kai": (Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),),
+    "microhei": (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),),
+}
+SYMBOL_FILES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)  # ☑ ☒ ✓: no CJK font has them
+
+
+def font_file(key: str) -> Path | None:
+    files = SYMBOL_FILES if key == "symbols" else FONT_FILES.get(key, ())
+    return next((p for p in files if p.exists()), None)
+
+
+def typefaces() -> list[str]:
+    """Every font key usable here: the built-in `china-s`, `wqy` when installed, and the installed
+    files of FONT_FILES (Song, Kai, Noto Sans/Serif CJK, WenQuanYi Micro Hei)."""
+    return available_fonts() + [k for k in FONT_FILES if font_file(k)]
+
+
 def available_fonts() -> list[str]:
     """Font keys usable here: always `china-s`, plus `wqy` when WenQuanYi Zen Hei is installed."""
     return ["china-s", "wqy"] if wqy_path() else ["china-s"]
@@ -36,13 +59,34 @@ def available_fonts() -> list[str]:
 def _font(key: str) -> pymupdf.Font:
     if key == "wqy" and wqy_path():
         return pymupdf.Font(fontfile=str(wqy_path()))
+    if (path := font_file(key)) is not None:
+        return pymupdf.Font(fontfile=str(path))
     return pymupdf.Font("china-s")
 
 
 @lru_cache(maxsize=65536)
 def _advance(font: str, ch: str) -> float:
     """Advance of one character at size 1 (Latin letters and digits are half-width)."""
-    return _font(font).glyph_advance(ord(ch))
+    return _font(_glyph_font(font, ch)).glyph_advance(ord(ch))
+
+
+@lru_cache(maxsize=65536)
+def _glyph_font(font: str, ch: str) -> str:
+    """FONT when it draws CH, else the symbol font that does (as a word processor falls back)."""
+    if ch.isspace() or _font(font).has_glyph(ord(ch)) or not font_file("symbols"):
+        return font
+    return "symbols" if _font("symbols").has_glyph(ord(ch)) else font
+
+
+def _runs(font: str, text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        key = _glyph_font(font, ch)
+        if out and out[-1][1] == key:
+            out[-1] = (out[-1][0] + ch, key)
+        else:
+            out.append((ch, key))
+    return out
 
 
 @dataclass
@@ -99,7 +143,9 @@ class Pen:
         else:
             tw = pymupdf.TextWriter(self.page.rect)
             self.writers.append((tw, color, opacity, morph))
-        tw.append((x, y), text, font=_font(self.font), fontsize=size)
+        for run, key in _runs(self.font, text):  # a mark the font lacks (☑ ☒) comes from a symbol font
+            tw.append((x, y), run, font=_font(key), fontsize=size)
+            x += sum(_advance(key, ch) for ch in run) * size
 
     def rect(self, rect: pymupdf.Rect, color=BLACK, fill=None, width: float = 0.8, opacity: float = 1.0) -> None:
         self.shape.draw_rect(rect)

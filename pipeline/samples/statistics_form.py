@@ -78,18 +78,32 @@ def _fmt(v: Any, style: str = "plain", unit: str | None = None) -> str:
     return text + (unit or "") if style == "with_unit" else text
 
 
-def _choices_text(ticked: list[str] | None, options: list[str], tick: str) -> str:
+def _choices_text(ticked: list[str] | None, options: list[str], tick: str, empty: str = "□") -> str:
     ticked = ticked or []
-    return "  ".join(f"{o.replace('QC', ' QC ')}{tick if o in ticked else '□'}" for o in options)
+    return "  ".join(f"{o.replace('QC', ' QC ')}{tick if o in ticked else empty}" for o in options)
 
 
-def _bool_text(v: bool | None, tick: str) -> str:
-    return f"{tick if v is True else '□'}是  {tick if v is False else '□'}否"
+def _bool_text(v: bool | None, tick: str, empty: str = "□") -> str:
+    return f"{tick if v is True else empty}是  {tick if v is False else empty}否"
+
+
+# How units rework the form (each a real habit; `standard` is the notice's own layout):
+LAYOUTS = (
+    "standard",
+    "label_in_cell",  # label and value typed into one cell: "本年度…企业数：36个"
+    "combined_contacts",  # 联系人 / 手机 / 邮箱 in one cell, the values "张三 / 139… / a@b.cn" in the next
+    "reordered",  # the numeric rows in another order, an extra row of the unit's own in between
+    "beside",  # the contact items typed under the table instead of in it
+)
+# Ticked and empty marks as units type them; a pair is (ticked, empty).
+MARKS = (("√", "□"), ("☑", "□"), ("☒", "□"), ("✓", "□"), ("■", "□"), ("●", "○"))
 
 
 def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, unit: str, *,
-                          tick: str = "√", seal: bool = True, numbers: str = "plain") -> None:
-    """Draw the form of 附件3 on one page with the given values (`numbers`: one of NUMBER_STYLES)."""
+                          tick: str = "√", seal: bool = True, numbers: str = "plain", empty: str = "□",
+                          layout: str = "standard") -> None:
+    """Draw the form of 附件3 on one page with the given values (`numbers`: one of NUMBER_STYLES,
+    `layout`: one of LAYOUTS, `tick`/`empty`: the marks of a ticked and an empty choice)."""
     items = {i.key: i for i in rules.statistics_items}
     x0, y = 62.0, 70.0
     pen.text(x0, y, "附件3", 14)
@@ -102,19 +116,29 @@ def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, un
     rows: list[list[str | None]] = [["统 计 项 目", None, None, "单 位", "数 量", None]]
     heights = [30.0]
     numeric = [k for k in items if items[k].numeric and not items[k].when]
-    for key in numeric:
+    if layout == "reordered":
+        numeric = numeric[1::2] + numeric[::2]
+    for n, key in enumerate(numeric):
         note = f"（{items[key].note}）" if items[key].note else ""
-        rows.append([key + note, None, None, items[key].unit or "", _fmt(fields.get(key), numbers, items[key].unit),
-                     None])
+        value = _fmt(fields.get(key), numbers, items[key].unit)
+        if layout == "label_in_cell":
+            unit_word = items[key].unit or ""
+            shown = value + (unit_word if value and not value.endswith(unit_word) else "")
+            rows.append([f"{key}{note}：{shown}", None, None, None, None, None])
+        else:
+            rows.append([key + note, None, None, items[key].unit or "", value, None])
         heights.append(32.0 if note else 28.0)
+        if layout == "reordered" and n == 1:
+            rows.append(["其中：获省部级以上质量信得过班组称号的班组", None, None, "个", "", None])
+            heights.append(28.0)
     feat = "本年度开展质量信得过班组活动主要特点及存在的问题"
     rows.append([f"{feat}：{_fmt(fields.get(feat))}", None, None, None, None, None])
     heights.append(72.0)
     form = "质量信得过班组活动评审及交流形式"
     opts = next((i.choices for i in rules.statistics_items if i.key == form), [])
-    rows.append([form, _choices_text(fields.get(form), opts, tick), None, None, None, None])
+    rows.append([form, _choices_text(fields.get(form), opts, tick, empty), None, None, None, None])
     heights.append(34.0)
-    rows.append(["是否组织发布会", _bool_text(fields.get("是否组织发布会"), tick), "发布会报名班组数",
+    rows.append(["是否组织发布会", _bool_text(fields.get("是否组织发布会"), tick, empty), "发布会报名班组数",
                  _fmt(fields.get("发布会报名班组数"), numbers, "个"), "发布班组数",
                  _fmt(fields.get("发布班组数"), numbers, "个")])
     heights.append(34.0)
@@ -124,11 +148,18 @@ def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, un
     dept = "质量信得过班组工作归口部门及负责人"
     rows.append([f"{dept}：{_fmt(fields.get(dept))}", None, None, None, None, None])
     heights.append(30.0)
-    rows.append([f"联系人：{_fmt(fields.get('联系人'))}", f"手机：{_fmt(fields.get('手机'))}", None,
-                 f"邮箱：{_fmt(fields.get('邮箱'))}", None, None])
-    heights.append(30.0)
+    contacts = [_fmt(fields.get(k)) for k in ("联系人", "手机", "邮箱")]
+    if layout == "combined_contacts":
+        rows.append(["联系人 / 手机 / 邮箱", " / ".join(contacts), None, None, None, None])
+        heights.append(30.0)
+    elif layout != "beside":
+        rows.append([f"联系人：{contacts[0]}", f"手机：{contacts[1]}", None, f"邮箱：{contacts[2]}", None, None])
+        heights.append(30.0)
     aligns = ["left", "center", "center", "center", "center", "center"]
     bottom = pen.grid(x0, y, widths, heights, rows, size=10.5, aligns=aligns)
+    if layout == "beside":  # typed under the table, on one line
+        bottom += 20
+        pen.text(x0, bottom, f"联系人：{contacts[0]}    手机：{contacts[1]}    邮箱：{contacts[2]}", 10.5)
     start, end = rules.statistics_period.get("start", ""), rules.statistics_period.get("end", "")
     if end[:4].isdigit() and int(end[:4]) != rules.year:  # a year without its own rules file: shift the period
         shift = rules.year - int(end[:4])
@@ -143,8 +174,11 @@ def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, un
 
 
 def build_statistics_table_pdf(fields: dict[str, Any], rules: YearRules, unit: str, *,
-                               font: str = "china-s", tick: str = "√", numbers: str = "plain") -> bytes:
-    """附件3 filled in with `fields` (a one-page PDF); `numbers` picks how values are typed."""
+                               font: str = "china-s", tick: str = "√", numbers: str = "plain",
+                               empty: str = "□", layout: str = "standard") -> bytes:
+    """附件3 filled in with `fields` (a one-page PDF); `numbers` picks how values are typed, `layout`
+    how the unit reworked the form, `tick`/`empty` its marks."""
     doc = pymupdf.open()
-    draw_statistics_table(new_page(doc, font), fields, rules, unit, tick=tick, numbers=numbers)
+    draw_statistics_table(new_page(doc, font), fields, rules, unit, tick=tick, numbers=numbers, empty=empty,
+                          layout=layout)
     return pdf_bytes(doc)

@@ -20,9 +20,14 @@ FORM_LAYOUT = (  # rows of (label, key) pairs; one pair spans the row
 )
 
 
+PLEDGE = "本班组承诺：所填信息及申报材料真实、准确、完整，如有不实，自愿承担相应责任并接受取消资格处理。"
+
+
 def build_registration_form(fields: dict[str, str], *, year: int, font: str = "china-s",
-                            intro: str = "") -> bytes:
-    """报名表 as printed from the registration system: a ruled table of the form's fields."""
+                            intro: str = "", pledge: str | None = PLEDGE) -> bytes:
+    """报名表 as printed from the registration system: a ruled table of the form's fields, and the
+    team's pledge in a row of its own under the contact line (without a label: it is read as the text
+    after 联系电话 unless the reader knows where a value ends)."""
     doc = pymupdf.open()
     pen = new_page(doc, font)
     pen.centered(90, f"{year}年工程建设质量信得过班组活动报名表", 17)
@@ -38,6 +43,9 @@ def build_registration_form(fields: dict[str, str], *, year: int, font: str = "c
             (l1, k1), (l2, k2) = row
             rows.append([l1, fields.get(k1, ""), l2, fields.get(k2, "")])
         heights.append(36.0)
+    if pledge:
+        rows.append([pledge, None, None, None])
+        heights.append(40.0)
     rows.append(["班组简介", intro, None, None])
     heights.append(150.0)
     rows.append(["所在单位意见", "\n\n（盖章）\n年    月    日", None, None])

@@ -7,13 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from checks.completeness import check_completeness
+from checks.completeness import ReceivedRecord, check_completeness
 from core.model import CompletenessReport, Document, Inbox
 from core.reference import recommending_units, year_rules
+from pipeline.received_sheet import read_sheet
 from pipeline.samples.generate import generate_inbox
+from pipeline.samples.received import write_received_sheet
 from pipeline.samples.truth import GroundTruth
 
 from .inboxes import extract_all, load_inbox
+
+
+def sheet_records(truth: GroundTruth, path: Path) -> list[ReceivedRecord]:
+    """The secretariat's 收到时间 sheet of the generated inbox, written and read back as banzu imports it."""
+    write_received_sheet(truth, path)
+    return [ReceivedRecord(kind=row.kind or "team", subject=row.name, received_at=row.received_at)
+            for row in read_sheet(path).rows]
 
 
 @dataclass
@@ -34,7 +43,8 @@ def _generate_and_check(root: Path, profile: str, scanned: bool, doc_cache: dict
     truth = generate_inbox(root / "inbox", profile=profile, seed=0, scanned=scanned)
     inbox, sources = load_inbox(root / "inbox", root / "work")
     docs = extract_all(inbox, sources, doc_cache)
-    report = check_completeness(inbox, docs, year_rules(2024), recommending_units())
+    report = check_completeness(inbox, docs, year_rules(2024), recommending_units(),
+                                received=sheet_records(truth, root / "收到时间.csv"))
     return Checked(truth, inbox, docs, report)
 
 

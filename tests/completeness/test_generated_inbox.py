@@ -18,8 +18,11 @@ def _unit(checked: Checked, file: str):
 
 
 def test_every_unit_file_has_one_result(small_born_digital: Checked) -> None:
-    got = sorted(u.source_file for u in small_born_digital.report.units)
+    got = sorted(u.source_file for u in small_born_digital.report.units if u.submitted)
     assert got == sorted(u.file for u in small_born_digital.truth.units)
+    unsent = [u for u in small_born_digital.report.units if not u.submitted]
+    sent = {u.unit for u in small_born_digital.report.units if u.submitted and u.listed}
+    assert len(unsent) + len(sent) == 65 and all(u.source_file is None and u.listed for u in unsent)
 
 
 @pytest.mark.parametrize("index", range(4))
@@ -124,8 +127,10 @@ def test_file_level_codes(small_born_digital: Checked) -> None:
     for path, result in files.items():
         if path not in odd_paths:
             assert result.status == "ok", (path, result.problems)
-    for late in small_born_digital.truth.late_files:
-        assert "late_submission" in {p.code for p in files[late].problems}
+    for path, result in files.items():  # lateness is the unit's or team's finding, once, never a file's
+        assert "late_submission" not in {p.code for p in result.problems}, path
+        if result.role in ("unit", "team"):  # every unit's and team's file has the sheet's time
+            assert result.received_via == "record" and result.received_at is not None, path
 
 
 def test_report_is_contract_json(small_born_digital: Checked) -> None:

@@ -34,7 +34,8 @@ FORM = """2024年工程建设质量信得过班组活动报名表
 
 
 def _inbox(unit_name: str = "推荐材料/江苏省建筑行业协会推荐材料.pdf", letter: str = LETTER,
-           award: tuple[str, ...] = (AWARD, AWARD_2), when: datetime = ON_TIME) -> tuple[Inbox, dict[str, Document]]:
+           award: tuple[str, ...] = (AWARD, AWARD_2), when: datetime = ON_TIME,
+           via: str = "folder") -> tuple[Inbox, dict[str, Document]]:
     docs = {
         "u1": _doc(unit_name, letter, OCR_TABLE, *award),
         "f1": _doc("班组申报/A0001-钢结构安装班组/报名表.pdf", FORM),
@@ -42,7 +43,7 @@ def _inbox(unit_name: str = "推荐材料/江苏省建筑行业协会推荐材�
         "p1": _doc("班组申报/A0001-钢结构安装班组/成果报告.pptx", "幻灯片", fmt="pptx"),
         "r2": _doc("班组申报/B0002-测量班组/测量班组成果报告.pdf", "江苏宏达建设工程有限公司测量班组 成果报告"),
     }
-    inbox = Inbox(root="/inbox", units=[_file(unit_name, "unit", "x", "u1", when)], teams=[
+    inbox = Inbox(root="/inbox", units=[_file(unit_name, "unit", "x", "u1", when, received_via=via)], teams=[
         TeamPackage(team_id="A0001-钢结构安装班组", source="班组申报/A0001-钢结构安装班组", files=[
             _file(docs[s].path, "team", "A0001-钢结构安装班组", s) for s in ("f1", "r1", "p1")]),
         TeamPackage(team_id="B0002-测量班组", source="班组申报/B0002-测量班组", files=[
@@ -109,11 +110,13 @@ def test_late_submission_uses_the_deadline_day_in_china() -> None:
     just_in = datetime(2024, 5, 30, 15, 59, tzinfo=UTC)  # 23:59 in Beijing
     late = datetime(2024, 5, 30, 16, 1, tzinfo=UTC)  # 00:01 on 31 May in Beijing
     for when, expected in ((just_in, False), (late, True)):
-        inbox, docs = _inbox(when=when)
+        inbox, docs = _inbox(when=when, via="mail")
         report = check_completeness(inbox, docs, RULES, UNITS)
         assert ("late_submission" in {p.code for p in report.units[0].problems}) is expected
-        assert ("late_submission" in {p.code for p in report.files[0].problems}) is expected
+        assert "late_submission" not in {p.code for p in report.files[0].problems}  # once, on the unit
     assert not is_blocking("late_submission")
+    inbox, docs = _inbox(when=late)  # the same time from a folder (when it was copied) claims nothing
+    assert "late_submission" not in {p.code for p in check_completeness(inbox, docs, RULES, UNITS).units[0].problems}
 
 
 def test_unreadable_and_duplicate_unit_files() -> None:
@@ -156,7 +159,8 @@ def test_missing_extraction_and_garbage_never_crash() -> None:
     assert [p.code for p in unit.problems] == ["unreadable_file"]
     assert report.files[0].status == "error"
     empty = check_completeness(Inbox(root="/x"), {}, RULES, UNITS)
-    assert empty.units == [] and empty.teams == [] and empty.files == []
+    assert [u.unit for u in empty.units] == [u.name for u in UNITS]  # the whole roster, nothing sent
+    assert not any(u.submitted for u in empty.units) and empty.teams == [] and empty.files == []
 
 
 def test_registration_form_without_team_leader_is_a_warning() -> None:
@@ -178,3 +182,16 @@ def test_unit_from_the_letter_when_the_file_name_names_nobody() -> None:
     docs["u1"].pages[1].text = docs["u1"].pages[1].text.replace("江苏省建筑行业协会", "")
     unit = check_completeness(inbox, docs, RULES, UNITS).units[0]
     assert "unit_not_identified" in {p.code for p in unit.problems} and not unit.complete
+
+
+def test_unreadable_statistics_items_ask_a_person_not_the_unit() -> None:
+    text = OCR_TABLE.replace("个 1O8", "个").replace("万元 12.5", "万元 约十万")  # one blank, one unreadable
+    inbox, docs = _inbox()
+    docs["u1"] = _doc(docs["u1"].path, LETTER, text, AWARD, AWARD_2)
+    unit = check_completeness(inbox, docs, RULES, UNITS).units[0]
+    blank = next(p for p in unit.problems if p.code == "incomplete_statistics_table")
+    assert "本年度开展质量信得过班组活动班组数" in blank.message and "请推荐单位补填" in blank.message
+    assert "投入费用" not in blank.message
+    doubt = next(p for p in unit.problems if p.code == "statistics_unreadable")
+    assert "本年度对质量信得过班组活动投入费用" in doubt.message and "无法识别，请人工核对" in doubt.message
+    assert "补填" not in doubt.message and doubt.page == 2 and not is_blocking(doubt.code)

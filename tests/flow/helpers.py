@@ -51,3 +51,12 @@ def run_intake(inbox: Path, out: Path, home: Path, *extra: str, env: dict[str, s
         return CliRunner().invoke(
             app, ["intake", str(inbox), "--year", "2024", "--out", str(out), "--quiet", *extra]
         )
+
+
+def add_year_rules(home: Path, year: int) -> Path:
+    """The secretariat's own rules file for another year (BANZU_HOME/years/), here 2024's moved to YEAR."""
+    from core.reference import DATA_DIR
+
+    text = (DATA_DIR / "years" / "2024.toml").read_text(encoding="utf-8")
+    text = text.replace("year = 2024", f"year = {year}").replace("deadline = 2024-", f"deadline = {year}-")
+    return write(home / "years" / f"{year}.toml", text.encode("utf-8"))

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.samples.report_text import make_report
 from pipeline.samples.team_docs import build_registration_form, build_report_pdf
-from tests.flow.helpers import read_json, run_intake, write
+from tests.flow.helpers import add_year_rules, read_json, run_intake, write
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -41,6 +41,7 @@ for i, (team, company, topic) in enumerate(FILLER):
 def _team(inbox: Path, team_id: str, year: int, pages: list[str]) -> None:
     team, company, _ = TEAMS[team_id]
     folder = inbox / "班组申报" / team_id
+    (inbox / "推荐材料").mkdir(parents=True, exist_ok=True)  # the units' folder, empty here
     form = {
         "班组名称": team,
         "所在单位": company,
@@ -64,6 +65,7 @@ def _report(team_id: str, year: int, seed: int) -> list[str]:
 def runs(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("years")
     home = base / "home"
+    add_year_rules(home, 2023)  # a year is run only on its own rules
     steel_2023 = _report("A0101-钢筋班组", 2023, 1)
     survey_2023 = _report("A0102-测量班组", 2023, 2)
     inbox_2023 = base / "inbox2023"

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports import format_summary_line, summary_counts, summary_markdown, write_reports
 from pipeline.reports.common import problem_title
-from pipeline.reports.html import segments
+from pipeline.reports.wording import segments
 from tests.reports.conftest import draw_pdf
 
 
@@ -133,9 +133,9 @@ def test_bad_archives_still_give_all_reports(tmp_path, completeness, flags, stat
 
 
 def test_empty_run_gives_readable_reports(tmp_path):
-    out = write_reports(tmp_path, CompletenessReport(year=2025), FlagsReport(year=2025), StatisticsReport(year=2025))
+    out = write_reports(tmp_path, CompletenessReport(year=2024), FlagsReport(year=2024), StatisticsReport(year=2024))
     html = out["index.html"].read_text("utf-8")
-    assert "未发现任何问题" in html and "2025年" in html
+    assert "未发现任何问题" in html and "2024年" in html
     assert "未发现跨班组的相似材料" in out["flags.html"].read_text("utf-8")
     assert load_workbook(out["completeness.xlsx"])["推荐单位"].max_row == 1
 
