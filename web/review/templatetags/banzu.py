@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from pipeline.store.grading import ACTION_NAMES as GRADING_ACTIONS
 from pipeline.store.review import BEIJING, FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
 
 register = template.Library()
@@ -19,6 +20,7 @@ ACTIONS = {
     "restore_finding": "恢复问题",
     "accept_late": "接收逾期提交",
     "add_user": "新建账户",
+    **GRADING_ACTIONS,
 }
 STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
 STATUS_CLASSES = {
