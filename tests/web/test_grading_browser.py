@@ -19,7 +19,7 @@ from grading.teams import teams_from_report
 from pipeline.samples.experts import expert_pool
 from pipeline.store import Store
 from pipeline.store.grading import GradingStore
-from pipeline.store.review import Actor
+from pipeline.store.review import Actor, audit_entries
 from tests.conftest import REPO
 from tests.grading.walk import write_presentation_sheet
 from tests.web.conftest import BIN, PASSWORD, YEAR, Served
@@ -104,6 +104,17 @@ def test_expert_scoring_to_approval_in_a_browser(served: Served, chromium, tmp_p
     rows = [[t, "", "" if i == 0 else 12 + i % 8, "未发布" if i == 0 else "是"] for i, t in enumerate(reviewed)]
     sheet = write_presentation_sheet(tmp_path / "发布会评分.xlsx", rows)
     _login(page, url, "李秘")
+    page.goto(f"{url}grading/{YEAR}/")
+    page.click("text=专家库")
+    pool = page.inner_text("#pool")
+    assert "聘任期已于" in pool and "已不在专家库中" in pool  # 第十二条: who may not be drawn, and why
+    spare = next(e for e in gs.experts() if e.key not in {*g1.experts, *g2.experts})
+    page.fill("#edit input[name=key]", spare.key)
+    page.select_option("#edit select[name=registered]", "no")
+    page.fill("#edit textarea[name=reason]", "本人申请退出专家库")
+    page.click("#edit button[type=submit]")
+    assert f"已修改专家 {spare.key}" in page.inner_text(".messages")
+    assert not next(e for e in gs.experts() if e.key == spare.key).registered
     page.goto(f"{url}grading/{YEAR}/results/")
     page.set_input_files("input[name=sheet]", str(sheet))
     page.click("form[enctype] button[type=submit]")
@@ -124,4 +135,6 @@ def test_expert_scoring_to_approval_in_a_browser(served: Served, chromium, tmp_p
     for step in ("抽取专家组", "申报材料评分", "组长提交本组评分", "现场发布评分", "提交评定结果", "审定评定结果"):
         assert step in trail, step
     assert gs.approved_list(YEAR) is not None
+    edit = audit_entries(gs.store, "expert", spare.key)[0]  # the pool is not tied to a year: its own trail
+    assert (edit.action, edit.actor, edit.via, edit.reason) == ("expert_update", "李秘", "web", "本人申请退出专家库")
     context.close()

@@ -4,6 +4,9 @@ from web.grading import views
 
 urlpatterns = [
     path("grading/", views.start, name="grading"),
+    path("grading/experts/", views.pool, name="grading_pool"),
+    path("grading/experts/import", views.pool_import, name="grading_pool_import"),
+    path("grading/experts/edit", views.pool_edit, name="grading_pool_edit"),
     path("grading/<int:year>/", views.overview, name="grading_overview"),
     path("grading/<int:year>/teams/<str:team_id>/", views.team, name="grading_team"),
     path("grading/<int:year>/teams/<str:team_id>/score", views.score, name="grading_score"),

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from grading.model import MaterialScore
+from grading.pool import ineligibility_reason, read_pool_workbook
 from grading.presentation_sheet import read_presentation_sheet
 from grading.scores import parse_score
 from pipeline.exports import grading as grading_exports
@@ -87,6 +88,64 @@ def _to(name: str, *args: object) -> HttpResponseRedirect:
 def start(request: HttpRequest) -> HttpResponse:
     years = gs().years()
     return _to("grading_overview", years[0] if years else date.today().year)
+
+
+@require_GET
+def pool(request: HttpRequest) -> HttpResponse:
+    """The expert pool (专家库) and who may be drawn on a day (第十二条); the secretariat edits it here."""
+    _require_secretariat(request)
+    try:
+        day = date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else date.today()
+    except ValueError:
+        day = date.today()
+    rows = [{"e": e, "why": ineligibility_reason(e, day)} for e in gs().experts()]
+    return render(request, "grading/pool.html", {"rows": rows, "day": day, "year": (gs().years() or [None])[0]})
+
+
+@require_POST
+def pool_import(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    upload = request.FILES.get("workbook")
+    if upload is None:
+        messages.error(request, "请选择专家库工作簿（.xlsx）")
+        return _to("grading_pool")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pool.xlsx"
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        result = read_pool_workbook(path)
+    for p in result.problems:
+        messages.error(request, p.message)
+    _apply(request, lambda: gs().import_experts(result.experts, actor(request), upload.name),
+           f"已导入专家 {len(result.experts)} 人")
+    return _to("grading_pool")
+
+
+@require_POST
+def pool_edit(request: HttpRequest) -> HttpResponse:
+    """One expert's registration, appointment end, login account or declared 回避单位, with a reason."""
+    _require_secretariat(request)
+    key = request.POST.get("key", "").strip()
+    changes: dict[str, object] = {}
+    if request.POST.get("registered") in ("yes", "no"):
+        changes["registered"] = request.POST["registered"] == "yes"
+    if request.POST.get("appointed_to"):
+        try:
+            changes["appointed_to"] = date.fromisoformat(request.POST["appointed_to"])
+        except ValueError:
+            messages.error(request, "聘任期截止日须为 YYYY-MM-DD")
+            return _to("grading_pool")
+    if request.POST.get("account", "").strip():
+        changes["account"] = request.POST["account"].strip()
+    if request.POST.get("avoid", "").strip():
+        changes["avoid"] = [a.strip() for a in request.POST["avoid"].replace("；", ";").split(";") if a.strip()]
+    reason = request.POST.get("reason", "").strip()
+    if not changes or not reason:
+        messages.error(request, "请填写要修改的内容和理由")
+    else:
+        _apply(request, lambda: gs().update_expert(key, actor(request), reason, **changes), f"已修改专家 {key}")
+    return _to("grading_pool")
 
 
 @require_GET
