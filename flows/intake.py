@@ -54,17 +54,22 @@ def ingest_task(settings: Settings, inbox_dir: str, year: int, run_id: int) -> R
         store.close()
 
 
-@task(
+def extract_one(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
+    doc, ran = intake.extract_file(settings, file)
+    progress.emit("读取文件", "step", label=file.path)
+    return doc, ran
+
+
+# a module-level function under its own name pickles by reference (Dask ships it to the workers); a
+# decorated one would be pickled by value, with whatever unpicklable globals its module holds
+extract_task = task(
+    extract_one,
     name="extract",
     cache_policy=NO_CACHE,
     retries=1,
     retry_delay_seconds=1,
     task_run_name="extract {file.path}",
 )
-def extract_task(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
-    doc, ran = intake.extract_file(settings, file)
-    progress.emit("读取文件", "step", label=file.path)
-    return doc, ran
 
 
 @task(name="completeness", cache_policy=NO_CACHE)
