@@ -60,8 +60,7 @@ def extract_one(settings: Settings, file: InboxFile) -> tuple[Document, bool]:
     return doc, ran
 
 
-# a module-level function under its own name pickles by reference (Dask ships it to the workers); a
-# decorated one would be pickled by value, with whatever unpicklable globals its module holds
+# the plain step under its own name, so it can be called (and pickled) without Prefect
 extract_task = task(
     extract_one,
     name="extract",
