@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from checks.completeness import check_completeness
@@ -23,6 +24,7 @@ from checks.statistics import roll_up
 from core.model import CompletenessReport, Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import YearRules, recommending_units, year_rules
 from core.settings import Settings, get_settings
+from extractors.deadline import halt_readers, resume_readers, stop_all_readers
 from pipeline import intake, notify, progress
 from pipeline.ingest import RegisteredInbox, ingest
 from pipeline.mail import MailFetchResult, fetch_mail_step
@@ -30,6 +32,7 @@ from pipeline.reports import count_run, summary_counts, summary_markdown, write_
 from pipeline.store import Store
 from pipeline.store.received import received_records
 from pipeline.store.review import with_reviews
+from pipeline.store.safety import STOP_REQUESTED, acquire_run_lock, release_run_lock
 
 
 @task(name="fetch-mail", cache_policy=NO_CACHE)
@@ -117,7 +120,15 @@ def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> 
     settings = get_settings()
     rules = year_rules(year)
     out_dir = Path(out) if out else settings.reports_dir(year)
-    store = Store(settings)  # opened (and migrated) once here; the tasks open their own
+    lock = acquire_run_lock(settings.home_dir, settings.run_lock_wait)  # one run per BANZU_HOME
+    resume_readers()
+    try:
+        store = Store(settings)  # opened (and migrated) once here; the tasks open their own
+        if stale := store.mark_interrupted_runs():
+            logger.warning("%d earlier run(s) had been interrupted", stale)
+    except BaseException:
+        release_run_lock(lock)
+        raise
     summary = RunSummary(year=year, out_dir=str(out_dir), started_at=datetime.now(UTC))
     flow_run = get_run_context().flow_run
     run_id = store.start_run(
@@ -164,11 +175,17 @@ def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> 
         notify.notify_run(settings, store, summary)  # BANZU_NOTIFY: counts, news, the report link
         return summary
     except BaseException as exc:
-        store.finish_run(run_id, "failed", summary.model_dump(mode="json"))
+        # Prefect turns SIGTERM into TerminationSignal while a flow runs; Ctrl-C is KeyboardInterrupt
+        stopped = isinstance(exc, KeyboardInterrupt | SystemExit | TerminationSignal) or STOP_REQUESTED.is_set()
+        if stopped:
+            halt_readers()  # the extraction threads still queued start no other file
+        store.finish_run(run_id, "interrupted" if stopped else "failed", summary.model_dump(mode="json"))
         notify.notify_failure(settings, year, f"{type(exc).__name__}: {exc}", str(flow_run.id) if flow_run else None)
         raise
     finally:
         store.close()
+        stop_all_readers()
+        release_run_lock(lock)
 
 
 def run_intake(inbox: str, year: int, out: str | None = None, settings: Settings | None = None) -> RunSummary:

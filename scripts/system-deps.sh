@@ -8,6 +8,9 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress-nogui)
+command -v 7zz >/dev/null 2>&1 || need+=(7zip)  # .7z team archives are made in tests
+command -v unar >/dev/null 2>&1 || need+=(unar)  # RAR members are unpacked through unar
+command -v bsdtar >/dev/null 2>&1 || need+=(libarchive-tools)
 # WPS 文字/表格 (.wps/.et) and Word/Excel go through LibreOffice's writer and calc
 ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)

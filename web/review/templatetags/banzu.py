@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from pipeline.store.grading import ACTION_NAMES as GRADING_ACTIONS
 from pipeline.store.review import BEIJING, FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
 
 register = template.Library()
@@ -18,7 +19,10 @@ ACTIONS = {
     "dismiss_finding": "排除问题",
     "restore_finding": "恢复问题",
     "accept_late": "接收逾期提交",
+    "withdraw_late_acceptance": "撤回逾期接收",
+    "record_received_time": "登记收到时间",
     "add_user": "新建账户",
+    **GRADING_ACTIONS,
 }
 STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
 STATUS_CLASSES = {
@@ -42,6 +46,14 @@ def beijing(value: datetime | None) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+OBJECTS = {"unit": "单位", "team": "班组", "flag": "查重标记", "user": "账户", "finding": "问题"}
+
+
+@register.filter
+def object_label(kind: str) -> str:
+    return OBJECTS.get(kind, kind)
 
 
 @register.filter
