@@ -23,7 +23,7 @@ class RegisteredInbox:
     """The inbox as registered in the store, and what registering it counted."""
 
     inbox: Inbox
-    files_seen: int  # files found in the inbox folder (a zip counts once, its members not)
+    files_seen: int  # files of the inbox, zip members included (as completeness.json lists them)
     files_new: int  # files (zip members included) whose bytes the archive had not seen before
 
 
@@ -43,8 +43,5 @@ def ingest(root: Path, store: Store, year: int, run_id: int, work_dir: Path) -> 
     member_files = [f for t in unpacked.teams for f in t.files if f.path in members]
     second = store.register_files(member_files, members, year, run_id)
     shutil.rmtree(work_dir / "unpacked", ignore_errors=True)  # members are read from their archived copies
-    return RegisteredInbox(
-        inbox=with_registered(unpacked, second.files),
-        files_seen=len(found.all_files()),
-        files_new=first.new + second.new,
-    )
+    registered = with_registered(unpacked, second.files)
+    return RegisteredInbox(registered, files_seen=len(registered.all_files()), files_new=first.new + second.new)

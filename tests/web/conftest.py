@@ -38,14 +38,13 @@ BIN = Path(sys.executable).parent
 def run_intake_steps(inbox_dir: Path, home: Path, year: int) -> Path:
     """The intake flow's steps without Prefect (what flows/intake.py wires), OCR off; returns out_dir."""
     from checks.completeness import check_completeness
-    from checks.similarity import find_flags
     from checks.statistics import roll_up
     from core.model import FlagsReport
     from core.reference import recommending_units, year_rules
     from core.settings import Settings
     from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
     from pipeline import intake
-    from pipeline.inbox import discover, unpack_team_archives
+    from pipeline.ingest import ingest
     from pipeline.reports import write_reports
     from pipeline.store import Store
     from pipeline.store.review import with_reviews
@@ -53,11 +52,9 @@ def run_intake_steps(inbox_dir: Path, home: Path, year: int) -> Path:
     settings = Settings(home=home)
     store = Store(settings)
     out_dir = settings.reports_dir(year)
+    rules = year_rules(year)
     run_id = store.start_run(year, str(inbox_dir), str(out_dir))
-    found, sources = discover(inbox_dir)
-    store.register(found.all_files(), sources, year, run_id)
-    members = unpack_team_archives(found, settings.work_dir)
-    store.register([f for t in found.teams for f in t.files if f.path in members], members, year, run_id)
+    found = ingest(inbox_dir, store, year, run_id, settings.work_dir).inbox
     documents = intake.stray_documents(found)
     for f in intake.files_to_extract(found):
         doc = store.cached_document(f.sha256, EXTRACTOR_VERSION)
@@ -66,16 +63,10 @@ def run_intake_steps(inbox_dir: Path, home: Path, year: int) -> Path:
             doc.extractor_version = doc.extractor_version or EXTRACTOR_VERSION
             store.save_document(f.sha256, doc, 0.0)
         documents[f.sha256] = doc
-    completeness = check_completeness(found, documents, year_rules(year), recommending_units())
-    store.replace_team_reports(year, intake.team_report_records(found, completeness))
-    corpus = intake.report_corpus(store, year, documents)
-    flags = find_flags(corpus, year, state_dir=home / "similarity")
-    store.save_flags(year, flags)
-    intake.annotate_flags(store, year, flags, corpus)
+    completeness = check_completeness(found, documents, rules, recommending_units())
+    flags = FlagsReport(year=year, flags=intake.compare_reports(store, found, completeness, documents, year))
     completeness = with_reviews(store, completeness)
-    write_reports(
-        out_dir, completeness, FlagsReport(year=year, flags=flags), roll_up(completeness, year_rules(year))
-    )
+    write_reports(out_dir, completeness, flags, roll_up(completeness, rules), rules=rules)
     store.finish_run(run_id, "completed", {"files": len(found.all_files())})
     return out_dir
 

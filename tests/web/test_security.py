@@ -229,3 +229,28 @@ def test_sender_text_is_escaped(served: Served) -> None:
         assert page.status_code == 200
         assert "<script>alert" not in page.text and "<img src=x" not in page.text
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
+
+
+def test_secretariat_accepts_a_late_submission_with_a_reason(served: Served) -> None:
+    p = paths(served)
+    reviewer = login(served, "王审")
+    token = csrf_of(reviewer, p["unit"])
+    assert 'action="' + p["unit"] + 'accept-late"' not in reviewer.get(p["unit"]).text
+    assert (
+        reviewer.post(
+            p["unit"] + "accept-late", data={"reason": "x", "csrfmiddlewaretoken": token}
+        ).status_code
+        == 403
+    )
+    clerk = login(served, "李秘")
+    token = csrf_of(clerk, p["unit"])
+    refused = clerk.post(
+        p["unit"] + "accept-late", data={"reason": " ", "csrfmiddlewaretoken": token}, follow_redirects=True
+    )
+    assert "必须填写理由" in refused.text
+    done = clerk.post(
+        p["unit"] + "accept-late",
+        data={"reason": "邮件服务器故障，已核实发送时间", "csrfmiddlewaretoken": token},
+        follow_redirects=True,
+    )
+    assert done.status_code == 200 and "接收逾期提交" in done.text and "邮件服务器故障" in done.text

@@ -95,8 +95,18 @@ class _Shown:
 
 @dataclass(eq=False)
 class TeamRow(_Shown):
-    CELLS = ("team_id", "name", "company", "recommender", "url", "new", "status", "status_css", "received_text",
-             "missing_text")
+    CELLS = (
+        "team_id",
+        "name",
+        "company",
+        "recommender",
+        "url",
+        "new",
+        "status",
+        "status_css",
+        "received_text",
+        "missing_text",
+    )
     year: int
     team_id: str
     name: str
@@ -224,7 +234,9 @@ def load_results(run: RunInfo) -> tuple[CompletenessReport, dict[str, bool]]:
     }
     raw["units"] = [_unit_entry(u) for u in raw.get("units", [])]
     for f in raw.get("files", []):
-        if isinstance(f.get("mail"), dict) and "from" in f["mail"]:  # the contract's key for MailOrigin.sender
+        if (
+            isinstance(f.get("mail"), dict) and "from" in f["mail"]
+        ):  # the contract's key for MailOrigin.sender
             f["mail"]["sender"] = f["mail"].pop("from")
     report = CompletenessReport.model_validate(raw)
     with _parsed_lock:

@@ -1,8 +1,8 @@
 """Functions other rooms provide, looked up once: the workspace offers each action when it is installed.
 
 INTEGRATION points (wired by import; absent → the page hides the action and the URL answers 404):
-- late acceptance (trust helper, issue 14): `accept_late_submission(store, year, kind, name, reason, actor)`
-  — INTEGRATOR: point this at trust's function once it is on main (its name is not known here yet).
+- late acceptance (trust helper, issue 14): pipeline.store.received.accept_late(store, year, kind, name,
+  reason, actor).
 - case file PDF of a flag (plag helper, pipeline/reports/casefile.py): wired in `case_file_pdf` below.
 - the secretariat's exports (exports helper, pipeline/exports/): shortlist, 补交通知, 附件3.
 """
@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-accept_late_submission: Callable[..., Any] | None = None  # INTEGRATION: trust's late acceptance
+try:  # trust helper: accept a late submission with a reason (later runs keep it)
+    from pipeline.store.received import accept_late as accept_late_submission
+except ImportError:  # not on main
+    accept_late_submission: Callable[..., Any] | None = None  # type: ignore[no-redef]
+
 
 def case_file_pdf(store: Any, year: int, flag: Any) -> bytes:
     """The printable case file of a flag (plag helper's pipeline/reports/casefile.py), decision included."""

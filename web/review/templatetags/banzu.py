@@ -18,6 +18,8 @@ ACTIONS = {
     "dismiss_finding": "排除问题",
     "restore_finding": "恢复问题",
     "accept_late": "接收逾期提交",
+    "withdraw_late_acceptance": "撤回逾期接收",
+    "record_received_time": "登记收到时间",
     "add_user": "新建账户",
 }
 STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
@@ -42,6 +44,14 @@ def beijing(value: datetime | None) -> str:
 @register.filter
 def action_label(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+OBJECTS = {"unit": "单位", "team": "班组", "flag": "查重标记", "user": "账户", "finding": "问题"}
+
+
+@register.filter
+def object_label(kind: str) -> str:
+    return OBJECTS.get(kind, kind)
 
 
 @register.filter
