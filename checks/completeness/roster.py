@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from core.codes import Code
 from core.model import Problem, UnitResult
 from core.reference import RecommendingUnit, YearRules
 
@@ -26,7 +27,7 @@ def unsubmitted_units(reported: Sequence[UnitResult], units: Sequence[Recommendi
             continue
         result = UnitResult(unit=unit.name, source_file=None, listed=True, submitted=False, complete=False)
         if past:
-            result.problems.append(Problem(code="unit_not_submitted", message=(
+            result.problems.append(Problem(code=Code.UNIT_NOT_SUBMITTED, message=(
                 f"截至{rules.deadline:%Y年%m月%d日}的截止日期，没有收到“{unit.name}”的推荐材料"
                 "（推荐函、统计表、获奖名单公布通知），请联系该单位。")))
         out.append(result)
