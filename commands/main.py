@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from commands import store as store_commands
 from commands import zh  # noqa: F401 - click's and typer's own messages in Chinese
 from commands.checks import file_error, inbox_error
 from commands.exports import export_app
@@ -21,6 +22,7 @@ from commands.years import YearOption
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="banzu：工程建设质量信得过班组材料受理与审核流水线"
 )
+store_commands.register(app)
 app.add_typer(export_app, name="export")
 app.add_typer(runs_app, name="runs")
 app.add_typer(received_app, name="received")
@@ -28,9 +30,20 @@ console = Console(stderr=True)
 
 from commands.flags import flags_app  # noqa: E402
 from commands.grading import grading_app  # noqa: E402
+from commands.users import users_app  # noqa: E402
+from commands.web import web  # noqa: E402
 
 app.add_typer(flags_app, name="flags")
 app.add_typer(grading_app, name="grading")
+app.add_typer(users_app, name="users")
+app.command("web")(web)
+
+from commands.mail import mail_app  # noqa: E402
+from commands.serve import serve  # noqa: E402
+
+app.add_typer(mail_app, name="mail")
+
+app.command(help="注册并运行每晚定时任务（Prefect 部署，北京时间 01:30），直到 Ctrl+C")(serve)
 
 
 @app.command()
@@ -50,10 +63,20 @@ def intake(
     from commands.progress import rich_progress
     from flows.intake import run_intake
     from pipeline.reports import format_summary_line
+    from pipeline.store.safety import StoreProblem
 
+    store_commands.stop_on_sigterm()
+    if not store_commands.store_is_usable(console):  # a damaged store is said before any flow run starts
+        raise typer.Exit(3)
     try:
         with rich_progress(console, enabled=not quiet):
             summary = run_intake(str(inbox), year, str(out) if out else None)
+    except StoreProblem as error:  # locked, damaged or emptied store: said in Chinese, with the way out
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(3) from None
+    except KeyboardInterrupt:
+        console.print("[red]本次运行已被终止（收到停止信号）；已完成的登记和读取都已保存，下次运行会补齐其余部分。[/red]")
+        raise typer.Exit(130) from None
     except Exception as error:  # noqa: BLE001 - the run itself failed: say so, exit non-zero
         console.print(f"[red]本次运行失败：{type(error).__name__}: {error}[/red]")
         raise typer.Exit(1) from error

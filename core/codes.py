@@ -97,6 +97,11 @@ class Code(StrEnum):
     MAIL_WITHOUT_ATTACHMENT = "mail_without_attachment", "来信没有附件", WARNS, "mail"
     MAIL_DOWNLOAD_LINK = "mail_download_link", "来信以下载链接代替附件", WARNS, "mail"
     MAIL_NON_DOCUMENT_ATTACHMENT = "mail_non_document_attachment", "来信附件不是申报材料", WARNS, "mail"
+    # hostile input (issue 16)
+    ARCHIVE_NAME_CLASH = "archive_name_clash", "压缩包内有同名文件", WARNS, "file"
+    SPECIAL_FILE = "special_file", "收件箱中的链接或特殊文件（未读取）", WARNS, "file"
+    IMAGE_TOO_LARGE = "image_too_large", "图片尺寸过大", WARNS, "file"
+    TEAM_ID_VARIANT = "team_id_variant", "班组编号的全角/半角写法不一致", WARNS, "file"
     # grading (issue 13): the secretariat's workbooks (expert pool, teams to grade, presentation scores)
     EXPERT_SHEET_INVALID = "expert_sheet_invalid", "专家名单无法导入", WARNS, "file"
     EXPERT_ROW_INVALID = "expert_row_invalid", "专家名单中的行无法导入", WARNS, "file"

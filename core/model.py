@@ -401,3 +401,9 @@ class RunSummary(BaseModel):
     flags: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # the mail intake's part (when a mailbox is set): what this run fetched
+    mail_checked: bool = False
+    mails_new: int = 0
+    mail_files: int = 0  # attachments saved into the inbox
+    mail_problems: list[Problem] = Field(default_factory=list)  # mails without documents, naming the sender
+    mail_errors: list[str] = Field(default_factory=list)  # mails (or the mailbox) left for the next run

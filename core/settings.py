@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     ocr_workers: int = 0  # 0: decided from the machine's cores
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
+    run_lock_wait: float = 30.0  # seconds a second intake on the same home waits before giving up
     ocr_threads: int = 1  # onnxruntime threads per OCR engine (one per process measured best); 0: its own
     dask_address: str | None = None  # tcp://host:8786: extraction tasks run on that Dask cluster
     # the activity's mailbox (IMAP); when mail_host is set each run first fetches new mail

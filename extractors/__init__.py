@@ -14,16 +14,20 @@ from core.model import Document, Problem
 
 from . import problems as msg
 from .options import ExtractOptions
-from .sniff import EXTENSIONS, describe_foreign, extension_matches, sniff_format
+from .sniff import EXTENSIONS, describe_foreign, extension_matches, ole_header_ok, sniff_format
 
-EXTRACTOR_VERSION = "1.4.1"  # 1.4.1: turned pages are detected again upright
+EXTRACTOR_VERSION = "1.5.1"  # 1.5: damaged PDFs, blank pages, RAR/7z, pixel limits; turned pages upright
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractOptions", "extract", "sniff_format"]
 
 FORMAT_NAMES = {"pdf": "PDF", "pptx": "PPTX 演示文稿", "ppt": "PPT 演示文稿", "doc": "Word 文档",
                 "docx": "Word 文档", "xlsx": "Excel 表格", "xls": "Excel 表格", "image": "图片",
                 "zip": "压缩包", "unknown": "未知格式", "ole": "Office 复合文档", "odf": "OpenDocument 文档",
-                "rtf": "RTF 文档", "ofd": "OFD 版式文档"}
+                "rtf": "RTF 文档", "ofd": "OFD 版式文档",
+                "keynote": "Keynote 演示文稿"}
+
+
+OLE_FORMATS = ("ppt", "doc", "xls", "ole")  # compound files: a damaged header is damaged, whatever LibreOffice says
 
 
 def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Document:
@@ -47,6 +51,9 @@ def _dispatch(fmt: str, path: Path, name: str, options: ExtractOptions) -> Docum
         from .legacy import extract_office
 
         return extract_office(fmt, path, name, options, _dispatch)
+    if fmt == "keynote":  # recognised so the finding names it; banzu cannot read it
+        return Document(path=name, format=fmt, problems=[msg.unreadable(msg.UNSUPPORTED_DOCUMENT.format(
+            fmt=FORMAT_NAMES[fmt]), name)])
     if fmt == "zip":
         return Document(path=name, format="zip", problems=[msg.unreadable(msg.ZIP_AS_DOCUMENT, name)])
     if (foreign := describe_foreign(path)) is not None:
@@ -66,6 +73,8 @@ def extract(path: str | Path, *, name: str | None = None, options: ExtractOption
         doc = Document(path=name, format="empty", problems=[msg.unreadable(msg.EMPTY, name)])
     elif not path.is_file() or not os.access(path, os.R_OK):
         doc = Document(path=name, format="unknown", problems=[msg.unreadable(msg.NOT_FOUND, name)])
+    elif fmt in OLE_FORMATS and not ole_header_ok(path):
+        doc = Document(path=name, format=fmt, problems=[msg.unreadable(msg.CORRUPT, name)])
     else:
         try:
             doc = _dispatch(fmt, path, name, options)

@@ -18,6 +18,7 @@ from core.model import Document, Page, Problem
 from . import problems as msg
 from .options import ExtractOptions
 from .pdf import ocr_into
+from .pixels import declared_size, too_large_message, too_many_pixels
 
 MAX_PIXELS = 80_000_000  # a larger "image" is a decompression bomb, not a scan
 MAX_SIDE = 4000  # larger photos are scaled down: OCR gains nothing above this
@@ -76,6 +77,9 @@ def image_dpi(path: Path, frame: int = 0) -> float:
 
 def extract_image(path: Path, name: str, options: ExtractOptions) -> Document:
     out = Document(path=name, format="image")
+    if too_many_pixels(size := declared_size(path)):  # checked before decoding: a bomb costs nothing
+        out.problems.append(msg.unreadable(too_large_message(size), name))  # type: ignore[arg-type]
+        return out
     try:
         frames = frame_count(path)
     except Exception:  # noqa: BLE001 - truncated, bomb or undecodable: never a crash

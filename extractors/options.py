@@ -27,6 +27,7 @@ class ExtractOptions(BaseModel):
     engine: Any = None
     pages: list[int] | None = None  # 1-based page numbers to read (None: all); for tests and previews
     max_pages: int = Field(2000, ge=1)  # a file with more pages is read up to this limit, with a problem
+    file_timeout: float | None = Field(None, gt=0)  # seconds for one whole file; None: by its page count
     soffice_timeout: float = Field(180.0, gt=0)  # seconds for a LibreOffice conversion of .ppt/.doc
 
     def wants(self, page_no: int) -> bool:

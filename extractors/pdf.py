@@ -19,6 +19,7 @@ from . import problems as msg
 from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
+from .pixels import MAX_PIXELS
 from .quality import PLAUSIBLE, judge_layer, plausibility
 from .tables import born_digital_tables
 from .textlayer import line_text, read_text_layer
@@ -31,6 +32,46 @@ pymupdf._recommend_layout = False  # silence the one-time hint printed by find_t
 SCAN_COVERAGE = 0.6  # images covering this share of the page make it a scan
 SAMPLE_CHARS = 120  # characters of a file's longest plain page tested for plausible Chinese (~0.2 ms)
 INK_DPI = 36
+BLANK_DPI = 36  # a hairline still darkens its pixels; ~3 ms a page
+BLANK_INK_SHARE = 0.0005  # scanner specks on an empty sheet stay below this share of dark pixels
+TAIL_BYTES = 16 * 1024  # a complete PDF ends with %%EOF within its last bytes (after any trailing junk)
+
+
+def looks_truncated(path: Path) -> bool:
+    """No %%EOF near the end: the file was cut off (in transfer, by a mail size limit...)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - TAIL_BYTES))
+            return b"%%EOF" not in fh.read()
+    except OSError:
+        return True
+
+
+def damage_problem(path: Path, doc: pymupdf.Document, pages: list[Page], name: str) -> Problem | None:
+    """An `unreadable_file` problem when MuPDF had to repair the file or its end is missing.
+
+    MuPDF reads what it can of a damaged file into blank or partial pages without complaint; the
+    reviewer must know the file is damaged, which pages were still read, and that it must be resent.
+    """
+    if not (doc.is_repaired or looks_truncated(path)):
+        return None
+    read = [p.page for p in pages if p.text.strip()]
+    if read:
+        readable = f"可读出第 {_page_ranges(read)} 页的内容（文件现存 {doc.page_count} 页）"
+    else:
+        readable = "但没有读出任何内容"
+    return msg.unreadable(msg.DAMAGED_PDF.format(readable=readable), name)
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """1,2,3,5 -> "1–3、5"."""
+    parts, start = [], numbers[0]
+    for prev, cur in zip(numbers, [*numbers[1:], None], strict=True):
+        if cur != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = cur
+    return "、".join(parts)
 
 
 def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | None]:
@@ -114,6 +155,13 @@ def _ink_coverage(page: pymupdf.Page, lines: list[Line]) -> float:
     return float((dark & covered).sum() / dark.sum())
 
 
+def capped_dpi(page: pymupdf.Page, dpi: int) -> float:
+    """The DPI to render at, lowered for a page so large (a poster, a hostile MediaBox) that its
+    image would pass the decoded-pixel limit."""
+    inches = (abs(page.rect) or 1.0) / (72.0 * 72.0)
+    return min(float(dpi), (MAX_PIXELS / inches) ** 0.5)
+
+
 def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
@@ -143,7 +191,25 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
                     tables=born_digital_tables(page, layer.vectors)), False
     out = Page(page=page_no, source="ocr", reason=verdict.reason, width=layer.width, height=layer.height,
                images=n_images)
+    if not lines and is_blank(page, layer.images, layer.vectors):
+        out.reason = "blank_page"  # nothing to read: no OCR, no problem
+        return out, False
     return out, _wants_ocr(out, options)
+
+
+def is_blank(page: pymupdf.Page, images: int, vectors: list) -> bool:
+    """Whether a page without text shows nothing: nothing painted at all, or no ink when rendered small.
+
+    Decided before OCR, so a file of empty pages costs milliseconds a page instead of an OCR pass each.
+    """
+    if not images and not vectors:
+        return True
+    try:
+        pix = page.get_pixmap(dpi=BLANK_DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    except Exception:  # noqa: BLE001 - not renderable: let the OCR path report it
+        return False
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
+    return float((img < 200).mean()) < BLANK_INK_SHARE
 
 
 def _wants_ocr(out: Page, options: ExtractOptions) -> bool:
@@ -168,13 +234,14 @@ def implausible_plain_pages(pages: list[Page]) -> list[Page]:
 
 def ocr_page(page: pymupdf.Page, out: Page, options: ExtractOptions) -> Page:
     """Render the page (grayscale, at the chosen DPI) and OCR it into `out`; the image is dropped."""
+    dpi = capped_dpi(page, options.dpi)
     try:
-        img = render_gray(page, options.dpi)
+        img = render_gray(page, dpi)
     except Exception as exc:  # noqa: BLE001
         out.problems.append(Problem(code=Code.PAGE_UNREADABLE, page=out.page,
                                     message=msg.PAGE_RENDER_FAILED.format(page=out.page, why=type(exc).__name__)))
         return out
-    ocr_into(out, img, options, scale=72.0 / options.dpi)
+    ocr_into(out, img, options, scale=72.0 / dpi)
     return out
 
 
@@ -223,13 +290,16 @@ def extract_pdf(path: Path, name: str, options: ExtractOptions) -> Document:
                     ocr_page(doc.load_page(out.page - 1), out, options)
                 except Exception as exc:  # noqa: BLE001
                     out.problems.append(_broken_page(out.page, exc).problems[0])
-    if workers > 1:
-        from .workers import ocr_pages_in_workers
+        if workers > 1:
+            from .workers import ocr_pages_in_workers
 
-        done = ocr_pages_in_workers(path, pending, options, workers, ocr_page)
-        doc_out.pages = [done.get(p.page, p) for p in doc_out.pages]
+            done = ocr_pages_in_workers(path, pending, options, workers, ocr_page)
+            doc_out.pages = [done.get(p.page, p) for p in doc_out.pages]
+        if (damaged := damage_problem(path, doc, doc_out.pages, name)) is not None:
+            doc_out.problems.append(damaged)
+            doc_out.metadata["repaired"] = True
     doc_out.metadata["seconds"] = round(time.perf_counter() - started, 3)
-    if doc_out.pages and all(p.reason == "page_unreadable" for p in doc_out.pages):
+    if doc_out.pages and doc_out.readable and all(p.reason == "page_unreadable" for p in doc_out.pages):
         doc_out.problems.append(msg.unreadable(msg.CORRUPT, name))
         doc_out.pages = []
     return doc_out

@@ -17,6 +17,7 @@ from . import problems as msg
 from .layout import normalize_ocr_text, reading_order
 from .ocrpage import ocr_image
 from .options import ExtractOptions
+from .pixels import declared_size, too_large_message, too_many_pixels
 
 EMU_PER_PT = 12700
 MIN_PICTURE_SIDE = 48  # pixels; smaller pictures are icons, not text
@@ -91,6 +92,10 @@ class SlideReader:
         if not self.options.ocr:
             return
         blob = shape.image.blob
+        if too_many_pixels(size := declared_size(blob), MAX_PICTURE_PIXELS):  # never decode a pixel bomb
+            self.page.problems.append(Problem(code=Code.IMAGE_TOO_LARGE, page=self.page.page, message=(
+                f"第 {self.page.page} 张幻灯片中的" + too_large_message(size, "图片") + "该图片中的文字未识别。")))  # type: ignore[arg-type]
+            return
         img = cv2.imdecode(np.frombuffer(blob, np.uint8), cv2.IMREAD_GRAYSCALE)
         if img is None:
             img = _decode_with_pillow(blob)

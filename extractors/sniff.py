@@ -30,6 +30,7 @@ EXTENSIONS = {
     "ofd": {".ofd"},
     "image": {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".jfif", ".heic", ".heif"},
     "zip": {".zip"},
+    "keynote": {".key"},  # Apple Keynote: recognised to name it, not read
 }
 
 # ISO base media brands of HEIF stills (iPhone photos are "heic"); AVIF is read by the same library
@@ -73,13 +74,22 @@ def _ole_kind(head: bytes) -> str:
     return "ole"
 
 
-def _zip_kind(path: Path) -> str:
-    """OOXML files are zips: their member names say which Office format they are."""
+def ole_header_ok(path: str | Path) -> bool:
+    """Whether a compound file's header is sound (byte-order mark, sector size 512 or 4096 bytes).
+
+    A damaged .ppt/.doc/.wps whose header is garbage would otherwise be opened by LibreOffice as
+    plain text and "read" as a page of noise, a damaged file reported as good.
+    """
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        return "zip"  # looks like a zip but is damaged: the zip reader will report it
+        with Path(path).open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return len(head) == 512 and head[28:30] == b"\xfe\xff" and head[30:32] in (b"\x09\x00", b"\x0c\x00")
+
+
+def _kind_of_members(names: list[str], mimetype: bytes = b"") -> str:
+    """Which document format a zip's member names say it is (OOXML, OpenDocument, Keynote, OFD)."""
     has_types = "[Content_Types].xml" in names
     prefixes = {n.split("/", 1)[0] for n in names}
     if has_types and "ppt" in prefixes:
@@ -88,11 +98,46 @@ def _zip_kind(path: Path) -> str:
         return "docx"
     if has_types and "xl" in prefixes:
         return "xlsx"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument") or (
+            "mimetype" in names and "content.xml" in names):
+        return "odf"
     if "OFD.xml" in names or "ofd.xml" in {n.lower() for n in names}:
         return "ofd"  # GB/T 33190 版式文档: a zip of XML with OFD.xml at its root
-    if "mimetype" in names and "content.xml" in names:
-        return "odf"  # OpenDocument (LibreOffice, WPS can save it too)
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "index.apxl" in names:
+        return "keynote"
     return "zip"
+
+
+def _names_from_local_headers(path: Path) -> tuple[list[str], bytes]:
+    """Member names read straight from the local file headers: a truncated zip has no central
+    directory, but its first members still say what the file was meant to be."""
+    with path.open("rb") as fh:
+        data = fh.read(32 * 1024 * 1024)
+    names, mimetype, pos = [], b"", 0
+    while (pos := data.find(b"PK\x03\x04", pos)) >= 0 and len(names) < 5000:
+        if pos + 30 > len(data):
+            break
+        n, extra = int.from_bytes(data[pos + 26:pos + 28], "little"), int.from_bytes(data[pos + 28:pos + 30], "little")
+        name = data[pos + 30:pos + 30 + n].decode("utf-8", "replace")
+        names.append(name)
+        if name == "mimetype":
+            mimetype = data[pos + 30 + n + extra:pos + 30 + n + extra + 80]
+        pos += 30 + n
+    return names, mimetype
+
+
+def _zip_kind(path: Path) -> str:
+    """OOXML, OpenDocument, Keynote and OFD files are zips: their member names say which they are."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            mimetype = zf.read("mimetype")[:80] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, KeyError, EOFError):
+        try:  # damaged: a truncated document is still a document, and its reader will say it is damaged
+            names, mimetype = _names_from_local_headers(path)
+        except OSError:
+            return "zip"
+    return _kind_of_members(names, mimetype)
 
 
 def _is_heif(head: bytes) -> bool:
@@ -123,7 +168,7 @@ def describe_foreign(path: str | Path) -> str | None:
 
 
 def sniff_format(path: str | Path) -> str:
-    """One of: pdf, pptx, ppt, doc, docx, xlsx, xls, ole, odf, rtf, ofd, image, zip, empty, unknown."""
+    """One of: pdf, pptx, ppt, doc, docx, xlsx, xls, ole, odf, rtf, ofd, keynote, image, zip, empty, unknown."""
     path = Path(path)
     try:
         size = path.stat().st_size

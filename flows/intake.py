@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
+from prefect.exceptions import TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from checks.completeness import check_completeness
@@ -22,12 +24,25 @@ from checks.statistics import roll_up
 from core.model import CompletenessReport, Document, FlagsReport, Inbox, InboxFile, RunSummary
 from core.reference import YearRules, recommending_units, year_rules
 from core.settings import Settings, get_settings
-from pipeline import intake, progress
+from extractors.deadline import halt_readers, resume_readers, stop_all_readers
+from pipeline import intake, notify, progress
 from pipeline.ingest import RegisteredInbox, ingest
+from pipeline.mail import MailFetchResult, fetch_mail_step
 from pipeline.reports import count_run, summary_counts, summary_markdown, write_reports
 from pipeline.store import Store
 from pipeline.store.received import received_records
 from pipeline.store.review import with_reviews
+from pipeline.store.safety import STOP_REQUESTED, acquire_run_lock, release_run_lock
+
+
+@task(name="fetch-mail", cache_policy=NO_CACHE)
+def fetch_mail_task(settings: Settings, inbox_dir: str, out_dir: Path) -> MailFetchResult:
+    """New mail into the inbox first (nothing to do without BANZU_MAIL_HOST)."""
+    store = Store(settings, migrate=False)
+    try:
+        return fetch_mail_step(settings, store, Path(inbox_dir), out_dir)
+    finally:
+        store.close()
 
 
 @task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -96,20 +111,31 @@ def task_runner(settings: Settings):
 
 
 @flow(name="banzu-intake", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
-def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
-    """One nightly run over INBOX for YEAR; writes the reports into OUT and returns what it did."""
+def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> RunSummary:
+    """One nightly run over INBOX for YEAR (default: this year in Beijing, for the served schedule);
+    writes the reports into OUT and returns what it did."""
+    year = year or datetime.now(ZoneInfo("Asia/Shanghai")).year
     logger = get_run_logger()
     year_rules(year)  # an unknown year is refused (UnknownYear) before anything is recorded for it
     settings = get_settings()
     rules = year_rules(year)
     out_dir = Path(out) if out else settings.reports_dir(year)
-    store = Store(settings)  # opened (and migrated) once here; the tasks open their own
+    lock = acquire_run_lock(settings.home_dir, settings.run_lock_wait)  # one run per BANZU_HOME
+    resume_readers()
+    try:
+        store = Store(settings)  # opened (and migrated) once here; the tasks open their own
+        if stale := store.mark_interrupted_runs():
+            logger.warning("%d earlier run(s) had been interrupted", stale)
+    except BaseException:
+        release_run_lock(lock)
+        raise
     summary = RunSummary(year=year, out_dir=str(out_dir), started_at=datetime.now(UTC))
     flow_run = get_run_context().flow_run
     run_id = store.start_run(
         year, str(Path(inbox).resolve()), str(out_dir), str(flow_run.id) if flow_run else None
     )
     try:
+        summary = summary.model_copy(update=fetch_mail_task(settings, inbox, out_dir).summary_update())
         _stage("发现文件")
         _stage("登记归档")
         registered = ingest_task(settings, inbox, year, run_id)
@@ -146,12 +172,20 @@ def intake_flow(inbox: str, year: int, out: str | None = None) -> RunSummary:
         _artifacts(completeness, flags, statistics, summary, written)
         store.finish_run(run_id, "completed", summary.model_dump(mode="json"))
         progress.emit("生成报告", "end")
+        notify.notify_run(settings, store, summary)  # BANZU_NOTIFY: counts, news, the report link
         return summary
-    except BaseException:
-        store.finish_run(run_id, "failed", summary.model_dump(mode="json"))
+    except BaseException as exc:
+        # Prefect turns SIGTERM into TerminationSignal while a flow runs; Ctrl-C is KeyboardInterrupt
+        stopped = isinstance(exc, KeyboardInterrupt | SystemExit | TerminationSignal) or STOP_REQUESTED.is_set()
+        if stopped:
+            halt_readers()  # the extraction threads still queued start no other file
+        store.finish_run(run_id, "interrupted" if stopped else "failed", summary.model_dump(mode="json"))
+        notify.notify_failure(settings, year, f"{type(exc).__name__}: {exc}", str(flow_run.id) if flow_run else None)
         raise
     finally:
         store.close()
+        stop_all_readers()
+        release_run_lock(lock)
 
 
 def run_intake(inbox: str, year: int, out: str | None = None, settings: Settings | None = None) -> RunSummary:

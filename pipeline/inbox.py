@@ -7,6 +7,8 @@ returns a new Inbox and leaves the one it was given alone.
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from core.codes import Code
 from core.model import Inbox, InboxFile, Problem, TeamPackage
-from extractors.archive import safe_extract_zip
+from extractors.archive import archive_kind, decode_name_bytes, safe_extract
 from extractors.sniff import sniff_format
 from pipeline.store.archive import sha256_of
 
@@ -22,15 +24,31 @@ UNIT_DIRS = ("推荐材料", "recommendations")
 TEAM_DIRS = ("班组申报", "teams")
 JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", "__macosx"}
 ARCHIVE_FORMATS = {"zip"}  # what extractors.sniff calls a container the inbox unpacks
-ARCHIVE_SUFFIXES = {".zip"}
-UNSUPPORTED_ARCHIVES = {".rar": "RAR", ".7z": "7z", ".tar": "tar", ".gz": "gzip", ".tgz": "gzip"}
+ARCHIVE_SUFFIXES = {".zip", ".rar", ".7z"}
+UNSUPPORTED_ARCHIVES = {".tar": "tar", ".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
 Sources = dict[str, Path]  # inbox path -> where its bytes can be read now
 
 
 def nfc(text: str) -> str:
-    """macOS writes names decomposed (NFD); compare and report them composed."""
+    """A name as people read it: composed (macOS writes NFD), and valid Unicode.
+
+    A name that is not UTF-8 on disk (what `unzip` leaves of a Chinese Windows zip) reaches Python
+    with surrogate escapes, which no database or report can store: its bytes are decoded as GB18030.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # decode part by part: the folders above may be fine UTF-8
+        text = "/".join(_valid_unicode(part) for part in text.split("/"))
     return unicodedata.normalize("NFC", text)
+
+
+def _valid_unicode(part: str) -> str:
+    try:
+        part.encode("utf-8")
+        return part
+    except UnicodeEncodeError:
+        return decode_name_bytes(os.fsencode(part))
 
 
 def is_junk(path: Path) -> bool:
@@ -45,6 +63,8 @@ def is_archive(path: Path, name: str | None = None) -> bool:
     An Office file (a zip inside) is a document, whatever its name."""
     fmt = sniff_format(path)
     suffix = Path(name or path.name).suffix.lower()
+    if fmt == "unknown" and archive_kind(path) in ("rar", "7z"):
+        return True  # RAR and 7z team archives are unpacked like zips (extractors.archive)
     return fmt in ARCHIVE_FORMATS or (fmt in ("unknown", "empty") and suffix in ARCHIVE_SUFFIXES)
 
 
@@ -61,17 +81,58 @@ def _inbox_file(
     )
 
 
+SPECIAL_KINDS = {stat.S_IFLNK: "符号链接", stat.S_IFIFO: "命名管道（FIFO）", stat.S_IFSOCK: "套接字",
+                 stat.S_IFBLK: "块设备", stat.S_IFCHR: "字符设备"}
+
+
+def special_kind(path: Path) -> str | None:
+    """What a path is when it is not a plain file or folder (never following links); None otherwise."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    return SPECIAL_KINDS.get(stat.S_IFMT(mode))
+
+
 def _files_under(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not p.is_symlink() and not is_junk(p.relative_to(folder))
+    """Plain files below `folder`, without following links (nothing outside the inbox is read)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+        for name in filenames:
+            p = base / name
+            if special_kind(p) is None and not is_junk(p.relative_to(folder)):
+                found.append(p)
+    return sorted(found)
+
+
+def _specials_under(root: Path) -> list[Path]:
+    """Links, FIFOs, sockets and devices anywhere in the inbox (links are listed, never followed)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(dirpath)
+        found += [base / n for n in [*dirnames, *filenames] if special_kind(base / n) is not None]
+    return sorted(found)
+
+
+def _special_file(p: Path, rel: str) -> InboxFile:
+    """A finding for a link or special file: it is named, never opened, archived or read."""
+    kind = special_kind(p) or "特殊文件"
+    what = "指向收件箱之外或其他位置，" if kind == "符号链接" else ""
+    return InboxFile(
+        path=rel, sha256="", size=0, role="unrecognized", received_at=datetime.now(UTC),
+        problems=[Problem(code=Code.SPECIAL_FILE, file=rel, message=(
+            f"“{rel}”是{kind}，不是普通文件，{what}系统不会读取或归档它。"
+            "如果这是申报材料，请把文件本身（而不是链接）放入收件箱或重新提交。"))],
     )
 
 
 def _role_dir(root: Path, names: tuple[str, ...]) -> list[Path]:
     wanted = {nfc(n).lower() for n in names}
-    return sorted(p for p in root.iterdir() if p.is_dir() and nfc(p.name).strip().lower() in wanted)
+    return sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and nfc(p.name).strip().lower() in wanted
+    )
 
 
 def _unsupported_archive_problem(path: Path, inbox_path: str) -> Problem | None:
@@ -80,7 +141,7 @@ def _unsupported_archive_problem(path: Path, inbox_path: str) -> Problem | None:
         return None
     return Problem(
         code=Code.UNREADABLE_FILE,
-        message=f"压缩包为 {kind} 格式，系统只能解压 ZIP 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
+        message=f"压缩包为 {kind} 格式，系统只能解压 ZIP、RAR 和 7z 格式，请将材料改为 ZIP 压缩包或直接上传文件夹后重新提交。",
         file=inbox_path,
     )
 
@@ -98,7 +159,7 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
     for unit_dir in _role_dir(root, UNIT_DIRS):
         for p in _files_under(unit_dir):
             claimed.add(p)
-            is_bundle = p.suffix.lower() == ".pdf" or sniff_format(p) == "pdf"
+            is_bundle = p.suffix.lower() in (".pdf", ".ofd") or sniff_format(p) in ("pdf", "ofd")  # OFD: 版式, like PDF
             f = _inbox_file(
                 p, rel(p), "unit" if is_bundle else "unrecognized", nfc(p.stem).strip() if is_bundle else None
             )
@@ -134,7 +195,8 @@ def discover(root: Path) -> tuple[Inbox, Sources]:
             f = _inbox_file(p, rel(p), "unrecognized", None)
             inbox.other.append(f)
             sources[f.path] = p
-
+    inbox.other += [_special_file(p, rel(p)) for p in _specials_under(root)]  # no source: never archived
+    mark_team_id_variants(inbox)
     return mark_duplicates(inbox), sources
 
 
@@ -142,7 +204,9 @@ def unpack_team_archives(inbox: Inbox, work_dir: Path) -> tuple[Inbox, Sources]:
     """Unpack each team zip (from its archived copy, `archive_path`) into work_dir: a new Inbox whose
     packages hold the members, and where each member's bytes are now.
 
-    Zips found inside a team folder are unpacked one level deep the same way. `inbox` is left as it was.
+    Zips found inside a team folder are unpacked one level deep the same way; an archive found inside
+    an unpacked archive is not unpacked again (it stays a member, reported as an archive). `inbox` is
+    left as it was.
     """
     sources: Sources = {}
     teams: list[TeamPackage] = []
@@ -155,16 +219,16 @@ def unpack_team_archives(inbox: Inbox, work_dir: Path) -> tuple[Inbox, Sources]:
                 archives.append(container)
                 continue
             dest = work_dir / "unpacked" / container.sha256
-            members, problems = safe_extract_zip(Path(container.archive_path), dest)
+            members, problems = safe_extract(Path(container.archive_path), dest)
             archives.append(container.model_copy(update={"problems": [
                 *container.problems, *(p.model_copy(update={"file": container.path}) for p in problems)]}))
             for member in members:
-                member_path = dest / member
-                if is_junk(Path(member)) or not member_path.is_file():
+                member_path = member.path
+                if is_junk(Path(member.name)):
                     continue
                 f = _inbox_file(
                     member_path,
-                    f"{container.path}/{nfc(member)}",
+                    f"{container.path}/{nfc(member.name)}",
                     "team",
                     package.team_id,
                     container.received_at,
@@ -173,6 +237,22 @@ def unpack_team_archives(inbox: Inbox, work_dir: Path) -> tuple[Inbox, Sources]:
                 sources[f.path] = member_path
         teams.append(package.model_copy(update={"files": files, "archives": archives}))
     return mark_duplicates(inbox.model_copy(update={"teams": teams})), sources
+
+
+def mark_team_id_variants(inbox: Inbox) -> None:
+    """Team ids equal but for full-width/half-width characters (`Z38-` / `Ｚ３８－`): probably one team
+    sent twice from different input methods; each later package's files get a warning naming the first.
+    (Called by `discover` on the Inbox it is building.)"""
+    first: dict[str, str] = {}
+    for package in inbox.teams:
+        key = unicodedata.normalize("NFKC", package.team_id).casefold()
+        if key not in first:
+            first[key] = package.team_id
+            continue
+        text = (f"班组编号“{package.team_id}”与“{first[key]}”只是全角/半角写法不同，可能是同一个班组提交了两次，"
+                "请核对后合并为一个班组（以正确的编号为准）。")
+        for f in [*package.files, *package.archives]:
+            f.problems.append(Problem(code=Code.TEAM_ID_VARIANT, file=f.path, message=text))
 
 
 def map_files(inbox: Inbox, change: Callable[[InboxFile], InboxFile]) -> Inbox:

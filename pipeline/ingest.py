@@ -7,6 +7,7 @@ banzu first saw its bytes (`first_seen`); nothing it was built from was changed 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ class RegisteredInbox:
     """The inbox as registered in the store, and what registering it counted."""
 
     inbox: Inbox
-    files_seen: int  # files found in the inbox folder (a zip counts once, its members not)
+    files_seen: int  # files of the inbox, zip members included (as completeness.json lists them)
     files_new: int  # files (zip members included) whose bytes the archive had not seen before
 
 
@@ -41,8 +42,6 @@ def ingest(root: Path, store: Store, year: int, run_id: int, work_dir: Path) -> 
     unpacked = apply_mail_receipts(store, unpacked)  # received_at/via/mail of mailed files and their members
     member_files = [f for t in unpacked.teams for f in t.files if f.path in members]
     second = store.register_files(member_files, members, year, run_id)
-    return RegisteredInbox(
-        inbox=with_registered(unpacked, second.files),
-        files_seen=len(found.all_files()),
-        files_new=first.new + second.new,
-    )
+    shutil.rmtree(work_dir / "unpacked", ignore_errors=True)  # members are read from their archived copies
+    registered = with_registered(unpacked, second.files)
+    return RegisteredInbox(registered, files_seen=len(registered.all_files()), files_new=first.new + second.new)

@@ -18,7 +18,8 @@ from core.model import (
     ReportText,
 )
 from core.settings import Settings
-from extractors import EXTRACTOR_VERSION, ExtractOptions, extract
+from extractors import EXTRACTOR_VERSION, ExtractOptions
+from extractors.deadline import read_with_deadline
 from extractors.sniff import sniff_format
 from pipeline.store import Store, as_utc
 
@@ -62,7 +63,8 @@ def extract_cached(store: Store, file: InboxFile) -> tuple[Document, bool]:
     if cached is not None:
         return cached, False
     started = time.perf_counter()
-    doc = extract(Path(file.archive_path or ""), name=file.path, options=extract_options(store.settings))
+    # a child process with a deadline: no single file (a loop, a hung converter) can hold the run
+    doc = read_with_deadline(Path(file.archive_path or ""), file.path, extract_options(store.settings))
     doc.extractor_version = doc.extractor_version or EXTRACTOR_VERSION
     store.save_document(file.sha256, doc, time.perf_counter() - started)
     return doc, True

@@ -3,12 +3,16 @@ download links (QQ/163 超大附件, cloud drives) in place of attachments."""
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.archive import MAX_MEMBER_BYTES, MAX_RATIO, decode_member_name
 from extractors.sniff import describe_foreign, sniff_format
+from pipeline.inbox import is_junk
 
 DOCUMENT_FORMATS = {"pdf", "ofd", "doc", "docx", "ole", "odf", "rtf", "xls", "xlsx", "ppt", "pptx", "image"}
 PRESENTATION_FORMATS = {"ppt", "pptx"}
@@ -66,6 +70,25 @@ def download_links(text: str) -> list[str]:
     if not found and LINK_WORDS.search(text):
         found = [m.group(0) for m in re.finditer(r"https?://\S+", text)][:3]
     return list(dict.fromkeys(found))
+
+
+def unit_bundle_in_zip(payload: bytes) -> tuple[str, bytes] | None:
+    """A unit that zipped its one merged PDF (large scans often travel so): (its name, its bytes).
+    None for anything else, which stays an archive: a team package holds several documents."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(payload))
+        members = [i for i in zf.infolist() if not i.is_dir() and not is_junk(Path(decode_member_name(i)))]
+        if len(members) != 1:
+            return None
+        info = members[0]
+        name = decode_member_name(info).rsplit("/", 1)[-1]
+        ratio = info.file_size / max(info.compress_size, 1)
+        if Path(name).suffix.lower() not in (".pdf", ".ofd") or info.file_size > MAX_MEMBER_BYTES or ratio > MAX_RATIO:
+            return None
+        data = zf.read(info)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        return None  # damaged or encrypted: kept as the archive it is, the inbox reports it
+    return (name, data) if data.lstrip()[:5] == b"%PDF-" or data[:2] == b"PK" else None
 
 
 def is_team_mail(attachments: list[Attachment]) -> bool:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.utils import parseaddr
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -24,12 +25,12 @@ from pipeline.store import Store
 from pipeline.store.mail_tables import MailAttachmentRecord, MailCursor, MailRecord
 
 from . import imap
-from .classify import Attachment, download_links, is_team_mail, sniff_bytes
+from .classify import Attachment, download_links, is_team_mail, sniff_bytes, unit_bundle_in_zip
 from .names import decode_bytes, fix_8bit_headers, folder_name, header_text, part_filename, safe_name
 
 UNIT_DIR = "推荐材料"
 TEAM_DIR = "班组申报"
-BEIJING = "Asia/Shanghai"
+BEIJING = ZoneInfo("Asia/Shanghai")  # the 30 May rule and the messages speak Beijing time
 
 
 class MailFetchResult(BaseModel):
@@ -42,6 +43,11 @@ class MailFetchResult(BaseModel):
     findings: list[Problem] = Field(default_factory=list)  # for the secretariat, naming the sender
     errors: list[str] = Field(default_factory=list)  # mails left for the next run, and why
 
+    def summary_update(self) -> dict:
+        """The RunSummary fields this fetch fills."""
+        return dict(mail_checked=self.enabled, mails_new=self.mails_new, mail_files=len(self.files_saved),
+                    mail_problems=self.findings, mail_errors=self.errors)
+
 
 class ParsedMail(BaseModel):
     sender: str
@@ -51,9 +57,7 @@ class ParsedMail(BaseModel):
 
 
 def _when(dt: datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    return f"{dt.astimezone(ZoneInfo(BEIJING)):%Y-%m-%d %H:%M}（北京时间）"
+    return f"{dt.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）"
 
 
 def parse(raw: bytes) -> tuple[ParsedMail, list[tuple[str, bytes]]]:
@@ -223,6 +227,14 @@ class MailIntake:
 
     # ------------------------------------------------------------ one mail
 
+    @staticmethod
+    def _attachment(name: str, payload: bytes) -> Attachment:
+        fmt, label = sniff_bytes(payload, name)
+        if fmt == "archive" and (inner := unit_bundle_in_zip(payload)) is not None:
+            name, payload = inner  # a unit's zipped bundle: the PDF goes to 推荐材料/ itself
+            fmt, label = sniff_bytes(payload, name)
+        return Attachment(filename=name, payload=payload, fmt=fmt, label=label)
+
     def _process(self, validity: int, raw: imap.RawMail, result: MailFetchResult) -> None:
         parsed, files = parse(raw.raw)
         raw_rel = Path("mail") / hashlib.sha256(self.key.encode()).hexdigest()[:12] / f"{validity}-{raw.uid}.eml"
@@ -236,10 +248,7 @@ class MailIntake:
             record.outcome = "duplicate"
             result.duplicates += 1
         else:
-            attachments = []
-            for name, payload in files:
-                fmt, label = sniff_bytes(payload, name)
-                attachments.append(Attachment(filename=name, payload=payload, fmt=fmt, label=label))
+            attachments = [self._attachment(name, payload) for name, payload in files]
             problems = findings_for(parsed, attachments, raw.received_at)
             fresh = 0
             for i, (att, folder) in enumerate(targets(parsed, attachments), start=1):

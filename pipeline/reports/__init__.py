@@ -70,11 +70,14 @@ def write_reports(
         out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
     )
     portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
-    pages, failed = _write_pages(out_dir, completeness, flags, statistics, summary, portable_zip, rules)
+    pages, failed = _write_pages(out_dir, completeness, flags, statistics, rules, summary, portable_zip)
     written.update(pages)
     if portable and not failed:
         try:
-            bundle = write_portable(out_dir, completeness, flags, statistics, _write_inside)
+            bundle = write_portable(
+                out_dir, completeness, flags, statistics,
+                lambda folder, c, f, s: _write_inside(folder, c, f, s, rules),
+            )
             written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
         except Exception as exc:
             log.exception("writing the travelling reports failed")
@@ -89,12 +92,11 @@ def _write_pages(
     completeness: CompletenessReport,
     flags: FlagsReport,
     statistics: StatisticsReport,
+    rules: YearRules,
     summary: RunSummary | None,
     portable_zip: str | None,
-    rules: YearRules | None = None,
 ) -> tuple[dict[str, Path], list[BaseException]]:
     """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
-    rules = rules or year_rules(completeness.year)
     written: dict[str, Path] = {}
     pictures: dict[tuple[str, int], PagePicture] = {}
     (out_dir / "thumbs").mkdir(exist_ok=True)
@@ -129,8 +131,8 @@ def _write_pages(
 
 
 def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
-                  statistics: StatisticsReport) -> None:
+                  statistics: StatisticsReport, rules: YearRules) -> None:
     """The pages and workbook inside the travelling folder (it writes its own JSON)."""
-    _written, failed = _write_pages(folder, completeness, flags, statistics, None, None)
+    _written, failed = _write_pages(folder, completeness, flags, statistics, rules, None, None)
     if failed:
         raise failed[0]

@@ -16,7 +16,7 @@ import pymupdf
 
 from core.model import CopyRatios, Flag, FlagSide
 from pipeline.reports.common import atomic_write_bytes
-from pipeline.reports.wording import pair_wording
+from pipeline.reports.wording import page_label, pair_wording, segments
 
 PAGE = pymupdf.paper_rect("a4")
 MARGIN = 48.0
@@ -136,13 +136,11 @@ def _ratio_lines(label: str, r: CopyRatios | None) -> list[str]:
 
 
 def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    from pipeline.reports.html import segments
 
     return segments(text, spans)
 
 
 def _page_label(file: str, page: int, end: int | None) -> str:
-    from pipeline.reports.html import page_label
 
     return page_label(file, page, end)
 

@@ -28,7 +28,7 @@ from pipeline.reports.common import (
 )
 from pipeline.reports.flag_files import casefile_name
 from pipeline.reports.thumbs import PagePicture
-from pipeline.reports.wording import PairWording, pair_wording
+from pipeline.reports.wording import PairWording, page_label, pair_wording, segments
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -42,30 +42,6 @@ def _env() -> Environment:
     )
     env.filters["pct"] = pct
     return env
-
-
-def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut `text` into (piece, copied) runs; spans out of range or overlapping are clipped and merged."""
-    n = len(text)
-    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans if int(b) > int(a))
-    merged: list[list[int]] = []
-    for a, b in clean:
-        if a >= b:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for a, b in merged:
-        if a > pos:
-            out.append((text[pos:a], False))
-        out.append((text[a:b], True))
-        pos = b
-    if pos < n:
-        out.append((text[pos:], False))
-    return out
 
 
 class _Links:
@@ -285,15 +261,6 @@ def _side_href(side: FlagSide, links: _Links, page: int | None = None, file: str
     if href is None and side.archive_path and file == side.file:
         href = href_to(side.archive_path, links.out_dir, page)
     return href
-
-
-def page_label(file: str | None, page: int, end: int | None = None) -> str:
-    """"第 3 页" (a passage over a page break: "第 3–4 页"), or "第 3 张幻灯片" for a presentation, as
-    the reader will find it in the original."""
-    pages = f"{page}–{end}" if end and end > page else f"{page}"
-    if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
-        return f"第 {pages} 张幻灯片"
-    return f"第 {pages} 页"
 
 
 def _rel(path: Path | None, out_dir: Path) -> str | None:

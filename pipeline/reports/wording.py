@@ -43,3 +43,36 @@ def pair_wording(flag: Flag, year: int) -> PairWording:
         f"{b.year}年的材料在先，是可能的来源；本年度班组涉嫌（第十五条）。",
         f"本年度班组（{a.year}年）", f"往年来源（{b.year}年）", "A", "B", False,
     )
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut `text` into (piece, copied) runs; spans out of range or overlapping are clipped and merged."""
+    n = len(text)
+    clean = sorted((max(0, int(a)), min(n, int(b))) for a, b in spans if int(b) > int(a))
+    merged: list[list[int]] = []
+    for a, b in clean:
+        if a >= b:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for a, b in merged:
+        if a > pos:
+            out.append((text[pos:a], False))
+        out.append((text[a:b], True))
+        pos = b
+    if pos < n:
+        out.append((text[pos:], False))
+    return out
+
+
+def page_label(file: str | None, page: int, end: int | None = None) -> str:
+    """"第 3 页" (a passage over a page break: "第 3–4 页"), or "第 3 张幻灯片" for a presentation, as
+    the reader will find it in the original."""
+    pages = f"{page}–{end}" if end and end > page else f"{page}"
+    if file and file.lower().endswith((".ppt", ".pptx", ".pps", ".ppsx")):
+        return f"第 {pages} 张幻灯片"
+    return f"第 {pages} 页"

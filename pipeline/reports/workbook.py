@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -19,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.model import CompletenessReport, StatisticsReport
 from core.reference import YearRules, year_rules
+from pipeline.reports.cells import append_text_row, safe_cell
 from pipeline.reports.common import (
     DOCUMENT_NAMES,
     FILE_STATUS_NAMES,
@@ -61,15 +61,7 @@ def _problems_text(problems: list[Any]) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A value openpyxl accepts: text from uploaded files may carry control characters or be a list."""
-    if value is None or isinstance(value, bool | int | float):
-        return _yes(value) if isinstance(value, bool) else value
-    if isinstance(value, list | tuple | set):
-        value = "、".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = "、".join(f"{k}：{v}" for k, v in value.items())
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    return text[:32000]  # Excel's cell limit is 32767 characters
+    return safe_cell(value)
 
 
 def _width(value: Any) -> float:
@@ -82,9 +74,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], 
            freeze: str = "A2", max_width: float = 60) -> Worksheet:
     """A sheet with a styled frozen header, a filter over all rows and widths fitted to the content."""
     ws = wb.create_sheet(title)
-    ws.append([_cell(h) for h in headers])
+    append_text_row(ws, headers)
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        append_text_row(ws, row)  # sender text (folder names, form fields) is never a formula
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, Alignment(vertical="center")
     ws.freeze_panes = freeze

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.model import Document, Flag, InboxFile
 from core.settings import Settings
 from pipeline.store import grading_tables, mail_tables, received_tables, review_tables  # noqa: F401  (each registers its tables on Base)
-from pipeline.store.archive import copy_into_archive
+from pipeline.store.archive import copy_into_archive, sha256_of
+from pipeline.store.safety import VerifyResult, check_database
 from pipeline.store.tables import (
     Extraction,
     FlagRecord,
@@ -75,6 +76,8 @@ class Store:
         self.settings = settings
         self.home = settings.home_dir
         self.home.mkdir(parents=True, exist_ok=True)
+        if migrate:  # at the start of a run or command (not in every task): damage stops here, in Chinese
+            check_database(settings.db_url, self.home)
         self.engine = make_engine(settings.db_url)
         if migrate:
             self.upgrade()
@@ -107,6 +110,15 @@ class Store:
             s.flush()
             return run.id
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs still "running" when a new run holds the run lock were killed: say so. Returns how many."""
+        with self._write_lock, self.session() as s, s.begin():
+            stale = list(s.scalars(select(Run).where(Run.status == "running")))
+            for run in stale:
+                run.status = "interrupted"
+                run.finished_at = run.finished_at or utcnow()
+            return len(stale)
+
     def finish_run(self, run_id: int, status: str, summary: dict | None = None) -> None:
         with self._write_lock, self.session() as s, s.begin():
             run = s.get(Run, run_id)
@@ -135,6 +147,8 @@ class Store:
         registered: list[InboxFile] = []
         with self._write_lock, self.session() as s, s.begin():
             for f in files:
+                if f.path not in sources:
+                    continue  # a link or special file: named in the reports, never read or archived
                 stored = s.get(StoredFile, f.sha256)
                 if stored is None:
                     rel = copy_into_archive(sources[f.path], self.home, f.sha256)
@@ -279,3 +293,32 @@ class Store:
             if active_only:
                 q = q.where(FlagRecord.active.is_(True))
             return list(s.scalars(q.order_by(FlagRecord.similarity.desc())))
+
+    # ------------------------------------------------------------ fixity
+
+    def verify_archive(self, inboxes: Sequence[Path] = ()) -> VerifyResult:
+        """Re-hash every archived original; put back missing or altered ones from an inbox that still
+        holds the same bytes (the inboxes of earlier runs, and `inboxes`)."""
+        result = VerifyResult()
+        with self.session() as s:
+            stored = list(s.scalars(select(StoredFile)))
+            seen_at: dict[str, list[str]] = {}
+            for sha, inbox_path in s.execute(select(Sighting.sha256, Sighting.inbox_path)):
+                seen_at.setdefault(sha, []).append(inbox_path)
+            roots = [Path(r) for r in s.scalars(select(Run.inbox).distinct())] + [Path(i) for i in inboxes]
+        for row in stored:
+            result.checked += 1
+            path = self.home / row.archive_path
+            if not path.is_file():
+                result.missing.append(row.archive_path)
+            elif sha256_of(path)[0] != row.sha256:
+                result.altered.append(row.archive_path)
+            else:
+                continue
+            for candidate in (root / rel for root in roots for rel in seen_at.get(row.sha256, [])):
+                if candidate.is_file() and sha256_of(candidate)[0] == row.sha256:
+                    path.unlink(missing_ok=True)
+                    copy_into_archive(candidate, self.home, row.sha256)
+                    result.restored.append(row.archive_path)
+                    break
+        return result

@@ -102,7 +102,8 @@ def test_legacy_ppt_without_libreoffice(tmp_path, monkeypatch):
     import extractors.legacy as legacy
 
     monkeypatch.setattr(legacy, "soffice_path", lambda: None)
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "PowerPoint Document".encode("utf-16-le") + b"\0" * 600
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"  # a sound header
+    ole = header + b"\0" * (512 - len(header)) + "PowerPoint Document".encode("utf-16-le") + b"\0" * 600
     (tmp_path / "报告.ppt").write_bytes(ole)
     assert sniff_format(tmp_path / "报告.ppt") == "ppt"
     doc = extract(tmp_path / "报告.ppt")

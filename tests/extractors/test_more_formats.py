@@ -4,7 +4,6 @@ and formats that still cannot be read (named, with a request for PDF). Fixtures 
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from PIL import Image
 from extractors import ExtractOptions, extract
 from extractors.legacy import convert, soffice_path
 from extractors.sniff import sniff_format
+from tests.conftest import require_tool
 
 from .helpers import compact, text_page_image
 
@@ -23,10 +23,8 @@ NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 
 
 def _need_soffice() -> str:
-    path = soffice_path()
-    if path is None:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("LibreOffice (soffice) is not installed")
-    return path
+    require_tool("LibreOffice (soffice)", soffice_path, "libreoffice-writer-nogui")
+    return soffice_path() or "soffice"
 
 
 def _similar(a: str, b: str) -> float:
@@ -57,6 +55,22 @@ def test_wps_document_is_converted_and_read(tmp_path):
     assert "关于推荐质量信得过班组的函" in compact(doc.text) and "钢筋班组成果报告" in compact(doc.text)
 
 
+def test_wps_spreadsheet_is_converted_and_read(tmp_path):
+    """WPS 表格 saves .et as an Excel 97 workbook: LibreOffice's calc writes one from a CSV."""
+    soffice = _need_soffice()
+    src = tmp_path / "src.csv"
+    src.write_text("指标,数量\n开展活动班组数,128\n推荐班组数,6\n", encoding="utf-8")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+                    "--infilter=CSV:44,34,76", "--convert-to", "xls:MS Excel 97", "--outdir", str(tmp_path),
+                    str(src)], capture_output=True, timeout=120, check=True)
+    et = tmp_path / "统计表.et"
+    (tmp_path / "src.xls").rename(et)
+    assert sniff_format(et) == "xls"
+    doc = extract(et, options=ExtractOptions(ocr=False))
+    assert doc.readable and doc.metadata["saved_as"] == "WPS 表格（.et）", doc.problems
+    assert "开展活动班组数" in compact(doc.text) and "128" in doc.text
+
+
 def test_hanging_conversion_is_killed_with_its_children(tmp_path):
     """A file that hangs LibreOffice: the conversion overruns, the whole process group is killed and
     the file becomes a problem that names the time limit."""
@@ -85,6 +99,7 @@ def test_hanging_conversion_is_killed_with_its_children(tmp_path):
 
 
 def _ofd(path: Path, pages: list[str], media: dict[str, bytes] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     """An OFD package per GB/T 33190: OFD.xml → Doc_0/Document.xml → Pages/Page_N/Content.xml, with
     images as MultiMedia resources in DocumentRes.xml under Res/."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -207,3 +222,11 @@ def test_heic_bytes_are_an_image_whatever_the_name(tmp_path):
     path = tmp_path / "photo.jpg"
     path.write_bytes(buf.getvalue())
     assert sniff_format(path) == "image"
+
+
+def test_a_unit_sending_an_ofd_is_a_unit_bundle(tmp_path):
+    from pipeline.inbox import discover
+
+    _ofd(tmp_path / "推荐材料" / "中国建筑第八工程局有限公司.ofd", [_text(1, 20, 20, "关于推荐质量信得过班组的函")])
+    found, _ = discover(tmp_path)
+    assert [u.group for u in found.units] == ["中国建筑第八工程局有限公司"] and not found.other

@@ -81,12 +81,71 @@ def test_same_bytes_twice_is_a_duplicate_but_empty_files_are_not(tmp_path: Path)
     assert dup["班组申报/A1-班组/a.pdf"] is None and dup["班组申报/A1-班组/b.pdf"] is None
 
 
-def test_rar_package_is_reported_not_lost(tmp_path: Path) -> None:
+def test_damaged_rar_package_is_reported_not_lost(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     _write(inbox / "班组申报" / "A3-防水班组.rar", b"Rar!\x1a\x07\x00 payload")
-    found, _ = discover(inbox)
+    found, sources = discover(inbox)
     (team,) = found.teams
     assert team.team_id == "A3-防水班组"
     (container,) = team.archives
+    container.archive_path = str(sources[container.path])
+    unpacked, _ = unpack_team_archives(found, tmp_path / "work")
+    (container,) = unpacked.teams[0].archives
     assert [p.code for p in container.problems] == ["unreadable_file"]
-    assert "ZIP" in container.problems[0].message
+    assert "RAR" in container.problems[0].message and "损坏" in container.problems[0].message
+
+
+def test_names_that_are_not_utf8_are_decoded_and_registered(tmp_path: Path) -> None:
+    """What `unzip` leaves of a Chinese Windows zip: GBK bytes as a name (once a UnicodeEncodeError)."""
+    from core.settings import Settings
+    from pipeline.store import Store
+
+    inbox = tmp_path / "inbox"
+    team = inbox / "班组申报" / "A5-模板班组"
+    team.mkdir(parents=True)
+    raw = os.fsencode(team) + b"/" + "成果报告.pdf".encode("gbk")
+    with open(raw, "wb") as fh:
+        fh.write(b"%PDF-1.4 gbk named")
+    _write(inbox / "推荐材料" / "x.pdf", b"%PDF-1.4 unit")
+    (inbox / "推荐材料" / os.fsdecode("山东".encode("gbk") + b"\xff.pdf")).write_bytes(b"%PDF-1.4 undecodable")
+    found, sources = discover(inbox)
+    paths = sorted(f.path for f in found.all_files())
+    assert "班组申报/A5-模板班组/成果报告.pdf" in paths
+    assert all(p.encode("utf-8") for p in paths)  # no surrogate escapes left
+    store = Store(Settings(home=tmp_path / "home"))
+    run = store.start_run(2024, str(inbox), str(tmp_path / "out"))
+    assert store.register(found.all_files(), sources, 2024, run) == 3
+
+
+def test_links_and_special_files_are_findings_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _write(outside / "A9-外部班组" / "报名表.pdf", b"%PDF-1.4 secret")
+    inbox = tmp_path / "inbox"
+    _write(inbox / "推荐材料" / "a.pdf", b"%PDF-1.4 unit")
+    (inbox / "班组申报").symlink_to(outside, target_is_directory=True)
+    (inbox / "推荐材料" / "b.pdf").symlink_to(outside / "A9-外部班组" / "报名表.pdf")
+    os.mkfifo(inbox / "推荐材料" / "pipe.pdf")
+    found, sources = discover(inbox)
+    assert found.teams == [] and [f.path for f in found.units] == ["推荐材料/a.pdf"]
+    assert all(outside not in p.parents for p in sources.values())
+    special = {f.path: f.problems[0] for f in found.other}
+    assert set(special) == {"班组申报", "推荐材料/b.pdf", "推荐材料/pipe.pdf"}
+    assert {p.code for p in special.values()} == {"special_file"}
+    assert "符号链接" in special["班组申报"].message and "管道" in special["推荐材料/pipe.pdf"].message
+
+
+def test_zip_with_a_file_and_folder_of_one_name_and_a_long_member(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "班组申报").mkdir(parents=True)
+    long_name = "成果" * 150 + ".pdf"
+    with zipfile.ZipFile(inbox / "班组申报" / "A6-钢筋班组.zip", "w") as zf:
+        zf.writestr("资料", b"x")
+        zf.writestr("资料/报名表.pdf", b"%PDF-1.4 form")
+        zf.writestr(long_name, b"%PDF-1.4 long")
+    found, sources = discover(inbox)
+    for f in found.all_files():
+        f.archive_path = str(sources[f.path])
+    unpacked, members = unpack_team_archives(found, tmp_path / "work")
+    names = sorted(f.path.split(".zip/", 1)[1] for f in unpacked.teams[0].files)
+    assert names == sorted(["资料", "资料/报名表.pdf", long_name])
+    assert all(p.is_file() for p in members.values())

@@ -44,7 +44,7 @@ def test_ingest_returns_a_registered_inbox_and_archives_members(tmp_path: Path) 
 
     got = ingest(inbox, store, 2024, run, tmp_path / "work")
     files = {f.path: f for f in got.inbox.all_files()}
-    assert got.files_seen == 4 and got.files_new == len(files) == 7
+    assert got.files_seen == got.files_new == len(files) == 7
     assert all(f.archive_path and Path(f.archive_path).is_file() and f.first_seen for f in files.values())
     a2 = {t.team_id: t for t in got.inbox.teams}["A2-测量班组"]
     assert [f.path for f in a2.archives] == ["班组申报/A2-测量班组/材料包.dat"]

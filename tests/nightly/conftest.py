@@ -23,3 +23,92 @@ def mail_account(dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> Account:
     for key, value in account.env().items():
         monkeypatch.setenv(key, value)
     return account
+
+
+class Inbox:
+    """What the local SMTP server received, as parsed mails."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd's handler hook
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(subject, plain body) of each mail."""
+        out = []
+        for m in self.messages:
+            part = m.get_body(("plain", "html"))
+            out.append((str(m["Subject"]), part.get_content() if part is not None else ""))
+        return out
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[int, Inbox]]:
+    """aiosmtpd on a free loopback port for the whole session."""
+    from aiosmtpd.controller import Controller
+
+    from .imapserver import free_port
+
+    sink = Inbox()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, sink
+    controller.stop()
+
+
+@pytest.fixture
+def notify_mailbox(smtp_server, monkeypatch: pytest.MonkeyPatch) -> Inbox:
+    """BANZU_NOTIFY pointing at the local SMTP server; the list of received mails starts empty."""
+    port, sink = smtp_server
+    sink.messages.clear()
+    monkeypatch.setenv("BANZU_NOTIFY", f"mailto://127.0.0.1:{port}?mode=insecure&from=banzu@example.cn"
+                                       "&to=mishu@example.cn")
+    return sink
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real, persistent-style `prefect server start` (temp PREFECT_HOME, free port); yields its API URL."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .imapserver import free_port
+
+    home = tmp_path_factory.mktemp("prefect-server-home")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env.pop("PREFECT_API_URL", None)
+    log = (home / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError((home / "server.log").read_text(errors="replace")[-3000:])
+        time.sleep(0.3)
+    yield url
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pytest
+from tests.conftest import require_tool
 
 DOVECOT = "/usr/sbin/dovecot"
 MAIL_UID = 65534  # nobody
@@ -29,10 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def require(tool: str | None) -> str:
-    if tool is None or not Path(tool).exists():
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("dovecot-imapd is not installed")
-    return tool  # type: ignore[return-value]
+def require(tool: str) -> str:
+    require_tool("dovecot", Path(tool).exists(), "dovecot-imapd")
+    return tool
 
 
 CONFIG = """protocols = imap
@@ -87,6 +86,25 @@ class Account:
             client.login(self.user, self.password)
             status, _ = client.append(folder, None, imaplib.Time2Internaldate(when), raw)
             assert status == "OK"
+        finally:
+            client.logout()
+
+
+    def recreate(self, folder: str) -> None:
+        """Delete and create the folder again: the server gives it a new UIDVALIDITY."""
+        client = imaplib.IMAP4(self.host, self.port)
+        try:
+            client.login(self.user, self.password)
+            client.delete(folder)
+            assert client.create(folder)[0] == "OK"
+        finally:
+            client.logout()
+
+    def create(self, folder: str) -> None:
+        client = imaplib.IMAP4(self.host, self.port)
+        try:
+            client.login(self.user, self.password)
+            assert client.create(folder)[0] == "OK"
         finally:
             client.logout()
 

@@ -167,3 +167,58 @@ def test_gbk_names_are_decoded(style):
     part = message_from_bytes(attachment_part(name, b"%PDF-1.4", style))
     fix_8bit_headers(part)
     assert part_filename(part) == name
+
+
+def test_a_rebuilt_mailbox_new_uidvalidity_brings_nothing_twice(mail_account, tmp_path, monkeypatch):
+    """UIDs mean nothing across UIDVALIDITY: the folder is listed again, known mails (Message-ID) are
+    recorded as duplicates and no file is written twice."""
+    monkeypatch.setenv("BANZU_MAIL_FOLDER", "Submissions")
+    mail_account.create("Submissions")
+    message = mail("八局 <a@cscec8b.com.cn>", "推荐材料", message_id="<rebuilt@cscec8b>",
+                   attachments=[attachment_part(f"{UNIT_A}.pdf", text_pdf([UNIT_A]))])
+    mail_account.append(message, datetime(2024, 5, 20, tzinfo=BJ), folder="Submissions")
+    inbox = tmp_path / "inbox"
+    assert _fetch(inbox).files_saved == [f"推荐材料/{UNIT_A}.pdf"]
+    mail_account.recreate("Submissions")  # e.g. the provider migrated the mailbox
+    mail_account.append(message, datetime(2024, 5, 20, tzinfo=BJ), folder="Submissions")
+    again = _fetch(inbox)
+    assert again.mails_new == 1 and again.duplicates == 1 and again.files_saved == []
+
+
+def test_a_unit_zipping_its_merged_pdf_lands_in_the_unit_folder(mail_account, tmp_path):
+    pdf = text_pdf([UNIT_B])
+    mail_account.append(mail("中铁建工 <b@crccg.com>", "推荐材料（压缩包）", attachments=[
+        attachment_part("推荐材料.zip", _zip({f"{UNIT_B}.pdf": pdf, "__MACOSX/._x": b"junk"}))]),
+        datetime(2024, 5, 20, tzinfo=BJ))
+    result = _fetch(tmp_path / "inbox")
+    assert result.files_saved == [f"推荐材料/{UNIT_B}.pdf"]
+    assert (tmp_path / "inbox" / "推荐材料" / f"{UNIT_B}.pdf").read_bytes() == pdf
+
+
+def test_a_team_sending_loose_files_gets_its_own_folder(mail_account, tmp_path):
+    from pptx import Presentation
+
+    buf = io.BytesIO()
+    Presentation().save(buf)
+    mail_account.append(mail("钢筋班组 <team@example.cn>", "回复：A0002-模板班组 申报材料", attachments=[
+        attachment_part("成果报告.pptx", buf.getvalue()), attachment_part("报名表.pdf", text_pdf(["报名表"]))]),
+        datetime(2024, 5, 20, tzinfo=BJ))
+    result = _fetch(tmp_path / "inbox")
+    assert sorted(result.files_saved) == ["班组申报/A0002-模板班组 申报材料/成果报告.pptx",
+                                          "班组申报/A0002-模板班组 申报材料/报名表.pdf"]
+
+
+def test_mail_check_says_what_the_next_run_fetches(mail_account, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from commands.main import app
+
+    mail_account.append(mail("八局 <a@cscec8b.com.cn>", "推荐材料", attachments=[
+        attachment_part(f"{UNIT_A}.pdf", text_pdf([UNIT_A]))]), datetime(2024, 5, 20, tzinfo=BJ))
+    result = CliRunner().invoke(app, ["mail", "check"])
+    assert result.exit_code == 0 and "共 1 封，下次运行将收取 1 封新邮件" in result.output
+    _fetch(tmp_path / "inbox")
+    assert "下次运行将收取 0 封新邮件" in CliRunner().invoke(app, ["mail", "check"]).output
+    monkeypatch.setenv("BANZU_MAIL_PASSWORD", "wrong")
+    wrong = CliRunner().invoke(app, ["mail", "check"])
+    assert wrong.exit_code == 1 and "无法登录邮箱" in wrong.output

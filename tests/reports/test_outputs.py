@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport
 from pipeline.reports import format_summary_line, summary_counts, summary_markdown, write_reports
 from pipeline.reports.common import problem_title
-from pipeline.reports.html import segments
+from pipeline.reports.wording import segments
 from tests.reports.conftest import draw_pdf
 
 

@@ -60,7 +60,27 @@ def test_index_on_a_phone_puts_the_summary_first_and_shows_decisions(phone, phon
     summary_y = page.locator("#summary").bounding_box()["y"]
     units_y = page.locator("#units").bounding_box()["y"]
     assert summary_y < units_y
-    card = page.locator(".card", has_text="初选").first
+    card = page.locator(".card", has_text="初选通过").first
     assert "不通过 1" in card.inner_text() and "取消资格（第十五条） 1" in card.inner_text()
     team = page.locator("section.entity", has_text="A0137-钢筋班组").first
     assert team.locator(".badge.disq").inner_text() == "取消资格（第十五条）"
+
+
+def test_national_scale_index_on_a_phone_keeps_lists_short(phone, tmp_path, screenshot_dir):
+    """65 units and 150 teams: the link lists scroll in their own box, the details start within a few screens."""
+    from benchmarks.reports import build
+    from checks.statistics import roll_up
+    from core.reference import year_rules
+    from pipeline.reports import write_reports
+
+    completeness, flags = build(tmp_path, n_teams=150, n_flags=5)
+    out = tmp_path / "out"
+    write_reports(out, completeness, flags, roll_up(completeness, year_rules(2024)), portable=False)
+    page = phone
+    page.goto((out / "index.html").as_uri(), wait_until="load")
+    page.screenshot(path=str(screenshot_dir / "index-390-national-first-screen.png"))
+    assert _overflow(page) <= 0
+    heights = page.eval_on_selector_all(".toc", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert len(heights) == 2 and max(heights) < 260
+    first_unit = page.locator("section.entity").first.bounding_box()
+    assert first_unit is not None and first_unit["y"] < 4 * PHONE["height"]

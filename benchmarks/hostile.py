@@ -1,0 +1,105 @@
+"""A whole intake over a healthy inbox, then over the same inbox with the hostile corpus beside it.
+
+    nice .venv/bin/python benchmarks/hostile.py [--profile small] [--seed 16]
+
+Each run is the real `banzu intake` in a fresh BANZU_HOME. Reported: wall time of each run, their
+ratio (target < 2), the peak memory of the whole process tree of the hostile run (the intake, its
+reader child and OCR workers, summed; target < 2 GB), the exit codes and how many corpus kinds got
+their expected finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.samples import generate_inbox  # noqa: E402
+from pipeline.samples.hostile import KINDS, write_hostile  # noqa: E402
+from pipeline.samples.hostile_check import check_run  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def run_intake(inbox: Path, out: Path, home: Path) -> tuple[int, float, int]:
+    """(exit code, seconds, peak summed RSS in bytes) of one `banzu intake`."""
+    env = {**os.environ, "BANZU_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env.pop("BANZU_DATABASE_URL", None)
+    started = time.perf_counter()
+    popen = subprocess.Popen([str(BIN / "banzu"), "intake", str(inbox), "--year", "2024", "--out", str(out),
+                              "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Process(popen.pid)
+    peak = 0
+    while popen.poll() is None:
+        peak = max(peak, _tree_rss(proc))
+        time.sleep(0.2)
+    return popen.returncode, time.perf_counter() - started, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", default="small")
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--kinds-table", type=Path, help="write each kind's finding (code, message) as Markdown here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="banzu-hostile-") as tmp:
+        tmp = Path(tmp)
+        healthy, hostile = tmp / "healthy" / "inbox", tmp / "hostile" / "inbox"
+        generate_inbox(healthy, year=2024, seed=args.seed, profile=args.profile)
+        generate_inbox(hostile, year=2024, seed=args.seed, profile=args.profile)
+        write_hostile(hostile)
+        code_h, secs_h, peak_h = run_intake(healthy, tmp / "out-healthy", tmp / "home-healthy")
+        code_x, secs_x, peak_x = run_intake(hostile, tmp / "out-hostile", tmp / "home-hostile")
+        wrong = check_run(KINDS, tmp / "out-hostile") if code_x == 0 else ["run failed"]
+        result = {
+            "profile": args.profile,
+            "kinds": len(KINDS),
+            "kinds_as_expected": len(KINDS) - len(wrong),
+            "wrong": wrong,
+            "healthy": {"exit": code_h, "seconds": round(secs_h, 1), "peak_mb": round(peak_h / 2**20)},
+            "hostile": {"exit": code_x, "seconds": round(secs_x, 1), "peak_mb": round(peak_x / 2**20)},
+            "time_ratio": round(secs_x / secs_h, 2),
+            "targets": {"time_ratio": "< 2", "peak_mb": "< 2048"},
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        if args.kinds_table and code_x == 0:
+            args.kinds_table.write_text(kinds_table(tmp / "out-hostile"), encoding="utf-8")
+
+
+def kinds_table(out: Path) -> str:
+    """One Markdown row per kind: what it is, the code found and the Chinese message the clerk reads."""
+    from pipeline.samples.hostile_check import problems_by_path
+
+    found = problems_by_path(json.loads((out / "completeness.json").read_text(encoding="utf-8")))
+    rows = ["| kind | what | code | message |", "|---|---|---|---|"]
+    for k in KINDS:
+        problems = found.get(k.path, [])
+        hit = next((p for p in problems if p["code"] == k.code), None) if k.code else None
+        code = k.code or "—（正常读取）"
+        message = hit["message"] if hit else "；".join(
+            p["message"] for p in problems if p["code"] not in ("late_submission",)) or "（无问题）"
+        rows.append(f"| {k.key} | {k.what} | {code} | {message.replace('|', '｜')} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    main()

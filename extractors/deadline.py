@@ -1,0 +1,162 @@
+"""Read a file in a child process with a deadline, so no single file can hold a run.
+
+A reader that loops (a cyclic PDF object graph, a pathological drawing, a hung converter) is killed
+when its time is up; the file becomes an `unreadable_file` problem saying so, and the next file gets
+a fresh child. The child is kept between files (starting one costs ~1 s of imports), so the price of
+the deadline is one pickled Document per file. Where no child can be started (a daemonic Dask worker)
+or the options carry an in-process OCR engine, the file is read here, without the deadline.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import re
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from core.model import Document
+
+from . import problems as msg
+from .options import ExtractOptions
+
+BASE_SECONDS = 60.0  # opening, sniffing, one conversion
+SECONDS_PER_PAGE = 8.0  # OCR of a dense page on a busy machine, with margin
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def budget_seconds(path: Path, options: ExtractOptions) -> float:
+    """The file's time budget: the option when set, else a base plus a share per (estimated) page.
+
+    Pages are estimated from the bytes (page objects, else one page per 100 KB), never by opening
+    the file here: a file that hangs its reader must hang only the child that is killed.
+    """
+    if options.file_timeout:
+        return options.file_timeout
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            data = fh.read(64 * 1024 * 1024)
+    except OSError:
+        return BASE_SECONDS
+    pages = max(len(_PAGE_OBJECT.findall(data)), size // 100_000, 1)
+    # other formats may go through LibreOffice first, which has its own (longer) time limit
+    base = BASE_SECONDS if b"%PDF-" in data[:1024] else max(BASE_SECONDS, options.soffice_timeout + 30)
+    return base + SECONDS_PER_PAGE * min(pages, options.max_pages)
+
+
+def _serve(conn: Connection) -> None:
+    """The child: read files as asked until the parent closes the pipe."""
+    from . import extract
+
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        path, name, options = request
+        try:
+            conn.send(extract(path, name=name, options=options))
+        except Exception as exc:  # noqa: BLE001 - a Document that cannot be sent still answers
+            conn.send(exc)
+
+
+class DeadlineReader:
+    """One child process reading files one at a time; killed and replaced when a file overruns."""
+
+    def __init__(self) -> None:
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> Connection:
+        if self._proc is not None and self._proc.is_alive() and self._conn is not None:
+            return self._conn
+        ctx = multiprocessing.get_context("spawn")  # never fork a process with OCR threads
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(child,), name="banzu-reader", daemon=False)
+        proc.start()
+        child.close()
+        self._proc, self._conn = proc, parent
+        return parent
+
+    def stop(self) -> None:
+        """Kill the child (a run that is stopping must not leave readers behind)."""
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = None
+        if conn is not None:
+            conn.close()
+        if proc is not None and proc.is_alive():
+            proc.kill()
+            proc.join(5)
+
+    def read(self, path: Path, name: str, options: ExtractOptions, seconds: float) -> Document:
+        with self._lock:
+            conn = self._start()
+            started = time.monotonic()
+            conn.send((path, name, options))
+            try:
+                answer = conn.recv() if conn.poll(seconds) else None
+            except (EOFError, OSError):
+                answer = "died"
+            if answer is None or answer == "died":
+                self.stop()
+                return _overrun(name, time.monotonic() - started, died=answer == "died")
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+
+def _overrun(name: str, seconds: float, died: bool) -> Document:
+    text = msg.READER_DIED if died else msg.READ_TIMEOUT.format(seconds=seconds)
+    return Document(path=name, format="unknown", problems=[msg.unreadable(text, name)],
+                    metadata={"killed_after_seconds": round(seconds, 1)})
+
+
+_READERS = threading.local()
+_ALL: list[DeadlineReader] = []
+_HALTED = threading.Event()  # the process is stopping (SIGTERM): no file is started any more
+
+
+def can_use_child(options: ExtractOptions) -> bool:
+    return options.engine is None and not multiprocessing.current_process().daemon
+
+
+def read_with_deadline(path: Path, name: str, options: ExtractOptions, seconds: float | None = None) -> Document:
+    """`extract()` under a deadline (one child per calling thread); in-process when no child is possible."""
+    from . import extract
+
+    path = Path(path)
+    if _HALTED.is_set():
+        raise KeyboardInterrupt("the run is stopping")
+    if not can_use_child(options):
+        return extract(path, name=name, options=options)
+    reader = getattr(_READERS, "reader", None)
+    if reader is None:
+        reader = _READERS.reader = DeadlineReader()
+        _ALL.append(reader)
+    return reader.read(path, name, options, seconds or budget_seconds(path, options))
+
+
+def stop_all_readers() -> None:
+    """Kill every child reader of this process (end of a run)."""
+    for reader in list(_ALL):
+        reader.stop()
+
+
+def resume_readers() -> None:
+    """A new run in this process may read again."""
+    _HALTED.clear()
+
+
+def halt_readers() -> None:
+    """The process is stopping (SIGTERM): kill the readers and start no other file."""
+    _HALTED.set()
+    stop_all_readers()
+
+
+atexit.register(stop_all_readers)  # before multiprocessing joins its (non-daemon) children at exit

@@ -1,0 +1,1 @@
+"""Accounts: login with throttling, logout, roles (one Django group per role)."""

@@ -1,0 +1,1 @@
+"""The review area: roster, unit and team pages, flags queue, audit trail, the secretariat's exports."""

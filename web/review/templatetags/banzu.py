@@ -1,0 +1,97 @@
+"""Template filters of the workspace: Beijing time, Chinese labels of actions, states and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+
+from pipeline.store.review import BEIJING, FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
+
+register = template.Library()
+
+ACTIONS = {
+    "decide_team": "初选结论",
+    "decide_flag": "查重复核",
+    "unit_followup": "跟进状态",
+    "dismiss_finding": "排除问题",
+    "restore_finding": "恢复问题",
+    "accept_late": "接收逾期提交",
+    "withdraw_late_acceptance": "撤回逾期接收",
+    "record_received_time": "登记收到时间",
+    "add_user": "新建账户",
+}
+STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
+STATUS_CLASSES = {
+    "未提交": "bad",
+    "不完整": "bad",
+    "待补交": "warn",
+    "完整": "ok",
+    "初选通过": "good",
+    "初选不通过": "bad",
+    "取消资格": "dq",
+}
+
+
+@register.filter
+def beijing(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+OBJECTS = {"unit": "单位", "team": "班组", "flag": "查重标记", "user": "账户", "finding": "问题"}
+
+
+@register.filter
+def object_label(kind: str) -> str:
+    return OBJECTS.get(kind, kind)
+
+
+@register.filter
+def role_label(role: str) -> str:
+    return ROLES.get(role, role)
+
+
+@register.filter
+def state(value: dict | None) -> str:
+    """A before/after state of the trail in words: '确认抄袭（理由）', '已通知 2024-03-05', '—'."""
+    if not value:
+        return "—"
+    parts: list[str] = []
+    for key in ("decision", "status"):
+        if value.get(key):
+            parts.append(STATE_WORDS.get(value[key], value[key]))
+    if value.get("notified_on"):
+        parts.append(value["notified_on"])
+    if "dismissed" in value:
+        parts.append("已排除" if value["dismissed"] else "计入")
+    if value.get("code"):
+        parts.append(f"〔{value.get('message') or value['code']}〕")
+    if value.get("role"):
+        parts.append(ROLES.get(value["role"], value["role"]))
+    return " ".join(parts) or "—"
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "")
+
+
+@register.filter
+def percent(value: Any) -> str:
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
