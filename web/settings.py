@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "web.accounts",
     "web.review",
+    "web.grading",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

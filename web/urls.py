@@ -7,4 +7,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("web.accounts.urls")),
     path("", include("web.review.urls")),
+    path("", include("web.grading.urls")),
 ]

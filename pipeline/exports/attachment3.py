@@ -72,8 +72,8 @@ def attachment3_workbook(
     rules = year_rules(statistics.year)
     listed = listed if listed is not None else recommending_units()
     cols = columns(rules.statistics_items)
-    # listed units' tables, then those of units off the list (roll_up keeps them apart, in `unlisted`)
-    per_unit = {u.get("unit"): u.get("fields") or {} for u in (*statistics.units, *statistics.unlisted)}
+    # units not on the list come apart (`unlisted`) since the roll-up keeps them out of the totals
+    per_unit = {u.get("unit"): u.get("fields") or {} for u in [*statistics.units, *statistics.unlisted]}
     # a unit on the roster that sent nothing carries `submitted: false` (contract, second stage)
     sent = {u.unit for u in completeness.units if getattr(u, "submitted", True) is not False} \
         if completeness is not None else set(per_unit)

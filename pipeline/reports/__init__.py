@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from core.model import CompletenessReport, FlagsReport, RunSummary, StatisticsReport, TeamReview
 from core.reference import YearRules, year_rules
 from pipeline.reports.common import atomic_write_text, count_run, headline, problem_title
-from pipeline.reports.flag_files import Pictures, write_flag_files
+from pipeline.reports.flag_files import CASEFILE_DIR, EVIDENCE_DIR, Pictures, write_flag_files
 from pipeline.reports.html import render_flags, render_index
 from pipeline.reports.portable import portable_name, write_portable
 from pipeline.reports.review_state import apply_review_state
@@ -70,13 +71,14 @@ def write_reports(
         out_dir / "statistics.json", _json(statistics.model_dump(mode="json"))
     )
     portable_zip = f"{portable_name(completeness.year)}.zip" if portable else None
-    pages, failed = _write_pages(out_dir, completeness, flags, statistics, rules, summary, portable_zip)
+    pages, failed, flag_pictures = _write_pages(out_dir, completeness, flags, statistics, rules, summary,
+                                                portable_zip)
     written.update(pages)
     if portable and not failed:
         try:
             bundle = write_portable(
                 out_dir, completeness, flags, statistics,
-                lambda folder, c, f, s: _write_inside(folder, c, f, s, rules),
+                lambda folder, c, f, s: _write_inside(folder, c, f, s, rules, out_dir, flag_pictures),
             )
             written["portable"], written["portable.zip"] = bundle.folder, bundle.zip
         except Exception as exc:
@@ -95,8 +97,11 @@ def _write_pages(
     rules: YearRules,
     summary: RunSummary | None,
     portable_zip: str | None,
-) -> tuple[dict[str, Path], list[BaseException]]:
-    """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised."""
+    flag_pictures: Pictures | None = None,
+) -> tuple[dict[str, Path], list[BaseException], Pictures]:
+    """The reports for people (page pictures, HTML, workbook, summary); what failed is returned, not raised.
+
+    `flag_pictures` given: the flags' evidence pictures and case files are already in `out_dir`."""
     written: dict[str, Path] = {}
     pictures: dict[tuple[str, int], PagePicture] = {}
     (out_dir / "thumbs").mkdir(exist_ok=True)
@@ -105,11 +110,12 @@ def _write_pages(
     except Exception:  # pictures are a help, never a reason to lose the reports
         log.exception("page thumbnails failed")
     written["thumbs"] = out_dir / "thumbs"
-    flag_pictures: Pictures = {}
-    try:  # evidence pictures and one case file per flag, beside flags.html
-        flag_pictures, _ = write_flag_files(completeness, flags, out_dir)
-    except Exception:
-        log.exception("flag evidence pictures or case files failed")
+    if flag_pictures is None:
+        flag_pictures = {}
+        try:  # evidence pictures and one case file per flag, beside flags.html
+            flag_pictures, _ = write_flag_files(completeness, flags, out_dir)
+        except Exception:
+            log.exception("flag evidence pictures or case files failed")
     jobs: list[tuple[str, Callable[[Path], Path]]] = [
         ("index.html", lambda p: atomic_write_text(p, render_index(completeness, flags, statistics, out_dir, pictures,
                                                                       rules, portable_zip=portable_zip))),
@@ -127,12 +133,27 @@ def _write_pages(
         except Exception as exc:
             log.exception("writing %s failed", name)
             failed.append(exc)
-    return written, failed
+    return written, failed, flag_pictures
 
 
-def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport,
-                  statistics: StatisticsReport, rules: YearRules) -> None:
-    """The pages and workbook inside the travelling folder (it writes its own JSON)."""
-    _written, failed = _write_pages(folder, completeness, flags, statistics, rules, None, None)
+def _write_inside(folder: Path, completeness: CompletenessReport, flags: FlagsReport, statistics: StatisticsReport,
+                  rules: YearRules, out_dir: Path, flag_pictures: Pictures) -> None:
+    """The pages and workbook inside the travelling folder (it writes its own JSON); the flags' evidence
+    pictures and case files are the run's, copied in rather than rendered again."""
+    moved: Pictures = {}
+    for name in (EVIDENCE_DIR, CASEFILE_DIR):
+        if (out_dir / name).is_dir():
+            shutil.rmtree(folder / name, ignore_errors=True)
+            shutil.copytree(out_dir / name, folder / name)
+
+    def inside(path: Path | None) -> Path | None:
+        try:
+            return folder / path.relative_to(out_dir) if path is not None else None
+        except ValueError:  # not one of the run's pictures: shown without it
+            return None
+
+    for key, pairs in flag_pictures.items():
+        moved[key] = {k: (inside(a), inside(b)) for k, (a, b) in pairs.items()}
+    _written, failed, _ = _write_pages(folder, completeness, flags, statistics, rules, None, None, moved)
     if failed:
         raise failed[0]

@@ -10,7 +10,6 @@ urlpatterns = [
     path("<int:year>/units/<str:name>/original", views.unit_original, name="unit_original"),
     path("<int:year>/units/<str:name>/pages/<int:page>.png", views.unit_page_image, name="unit_page_image"),
     path("<int:year>/units/<str:name>/followup", views.unit_followup, name="unit_followup"),
-    path("<int:year>/units/<str:name>/accept-late", views.unit_accept_late, name="unit_accept_late"),
     path("<int:year>/teams/<str:team_id>/", views.team_page, name="team"),
     path("<int:year>/teams/<str:team_id>/files/<str:kind>", views.team_original, name="team_original"),
     path(
@@ -21,6 +20,7 @@ urlpatterns = [
     path("<int:year>/teams/<str:team_id>/review", views.team_review, name="team_review"),
     path("<int:year>/<str:kind>/<str:object_id>/dismiss", views.finding_dismiss, name="finding_dismiss"),
     path("<int:year>/<str:kind>/<str:object_id>/restore", views.finding_restore, name="finding_restore"),
+    path("<int:year>/<str:kind>/<str:object_id>/accept-late", views.accept_late, name="accept_late"),
     path("<int:year>/flags/", views.flags_queue, name="flags"),
     path("<int:year>/flags/<str:flag_id>/", views.flag_page, name="flag"),
     path("<int:year>/flags/<str:flag_id>/decide", views.flag_decide, name="flag_decide"),

@@ -259,19 +259,18 @@ def unit_followup(request: HttpRequest, year: int, name: str) -> HttpResponse:
 
 @require_POST
 @require_area("roster")
-def unit_accept_late(request: HttpRequest, year: int, name: str) -> HttpResponse:
+def accept_late(request: HttpRequest, year: int, kind: str, object_id: str) -> HttpResponse:
+    """Accept a unit's or a team's late submission with a reason (trust's record; later runs keep it)."""
     _decide(request, "accept_late")
-    _unit(year, name)
+    _, back = _object(year, kind, object_id)
     if accept_late_submission is None:
         raise Http404("逾期接收功能尚未接入")
     _apply(
         request,
-        lambda: accept_late_submission(
-            store(), year, "unit", name, request.POST.get("reason", ""), actor(request)
-        ),
+        lambda: accept_late_submission(store(), year, kind, object_id, request.POST.get("reason", ""), actor(request)),
         "已接收逾期提交",
     )
-    return _back(request, reverse("unit", args=[year, name]))
+    return _back(request, back)
 
 
 # ---------------------------------------------------------------- team
@@ -318,6 +317,7 @@ def team_page(request: HttpRequest, year: int, team_id: str) -> HttpResponse:
             "flags": data.flags_of_team(store(), year, team_id),
             "audit": rv.audit_entries(store(), "team", team_id, year=year),
             "can_review": can(request.user, "decide_team"),
+            "can_accept_late": can(request.user, "accept_late") and accept_late_submission is not None,
             "can_dismiss": can(request.user, "dismiss_finding"),
             "can_see_flags": can(request.user, "decide_flag"),
         },

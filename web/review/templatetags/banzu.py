@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from pipeline.store.grading import ACTION_NAMES as GRADING_ACTIONS
 from pipeline.store.review import BEIJING, FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
 
 register = template.Library()
@@ -21,6 +22,7 @@ ACTIONS = {
     "withdraw_late_acceptance": "撤回逾期接收",
     "record_received_time": "登记收到时间",
     "add_user": "新建账户",
+    **GRADING_ACTIONS,
 }
 STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
 STATUS_CLASSES = {
