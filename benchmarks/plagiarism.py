@@ -307,7 +307,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale(n: int, new: int) -> None:
+def scale(n: int, new: int, baseline_n: int = 2000) -> None:
     rng = random.Random(7)
     t = time.perf_counter()
     year = 2024
@@ -340,6 +340,28 @@ def scale(n: int, new: int) -> None:
         flags = find_flags(reports + fresh, year, state_dir=state)
         print(f"nightly: {new} new against {n} archived: {time.perf_counter() - t:.1f} s, {len(flags)} flags "
               f"(expected >= {len(range(0, new, 10))}), peak RSS {_rss_mb():.0f} MB")
+    m = min(n, baseline_n)  # the naive method is quadratic: measured on the first m reports
+    t = time.perf_counter()
+    pairs = scale_baseline(["\n".join(r.pages) for r in reports[:m]], threshold=0.5)
+    took = time.perf_counter() - t
+    t = time.perf_counter()
+    find_flags([r.model_copy(update={"year": year}) for r in reports[:m]], year)
+    print(f"naive TF-IDF baseline (char 1-3-grams, all pairs in blocks, cosine >= 0.5) on the first {m} reports: "
+          f"{took:.1f} s ({pairs} pairs over the threshold); banzu on the same {m}, no state: "
+          f"{time.perf_counter() - t:.1f} s; peak RSS {_rss_mb():.0f} MB")
+
+
+def scale_baseline(docs: list[str], threshold: float, block: int = 500) -> int:
+    """The naive method at scale: TF-IDF over character 1-3-grams, every pair's cosine in row blocks."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32).fit_transform(docs)
+    xt = x.T.tocsc()
+    found = 0
+    for start in range(0, x.shape[0], block):
+        sim = (x[start : start + block] @ xt).toarray()
+        found += int((np.triu(sim >= threshold, k=start + 1)).sum())
+    return found
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from commands.web import web  # noqa: E402
 app.add_typer(flags_app, name="flags")
 app.add_typer(grading_app, name="grading")
 app.add_typer(users_app, name="users")
-app.command("web")(web)
+app.command("web", help="启动审核工作台（网页）：未登录访客先到登录页，登录后首页是本年度推荐单位一览")(web)
 
 from commands.mail import mail_app  # noqa: E402
 from commands.serve import serve  # noqa: E402

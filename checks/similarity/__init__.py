@@ -187,11 +187,13 @@ def find_flags(
     del both
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
+    runner_up: dict[int, float] = {}
     found = candidates(
-        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine
+        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine,
+        clear_floor=s.paraphrase.floor, clear_margin=s.paraphrase.clear_margin, runner_up=runner_up,
     )
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
-    reword = _clear_candidates(found, s.paraphrase)
+    reword = _clear_candidates(found, s.paraphrase, runner_up)
     by_team: dict[tuple[int, int], list[_PairResult]] = {}
     seen: set[tuple[int, int]] = set()
     for qa, qb, cos in found:
@@ -249,7 +251,8 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
 
 
-def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams) -> set[tuple[int, int]]:
+def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, runner_up: dict[int, float]
+                      ) -> set[tuple[int, int]]:
     """Pairs (both orders) where the other report is the query's best candidate by a clear margin: a
     rewritten copy still shares more rare wording with its source than with anything else."""
     by_query: dict[int, list[tuple[float, int]]] = {}
@@ -259,7 +262,8 @@ def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams) 
     for q, lst in by_query.items():
         lst.sort(reverse=True)
         cos, o = lst[0]
-        if cos >= p.min_cosine and (len(lst) == 1 or cos >= p.margin * lst[1][0]):
+        second = max(lst[1][0] if len(lst) > 1 else 0.0, runner_up.get(q, 0.0))
+        if (cos >= p.min_cosine and cos >= p.margin * second) or (cos >= p.floor and cos >= p.clear_margin * second):
             out |= {(q, o), (o, q)}
     return out
 

@@ -147,8 +147,14 @@ def candidates(
     top_k: int,
     min_score: float,
     block: int = 512,
+    clear_floor: float = 1.0,
+    clear_margin: float = 2.0,
+    runner_up: dict[int, float] | None = None,
 ) -> list[tuple[int, int, float]]:
-    """(query, other, cosine) for each query's top-k most similar reports of other groups."""
+    """(query, other, cosine) for each query's top-k most similar reports of other groups, plus its best
+    one below `min_score` when that reaches `clear_floor` and `clear_margin` times the next (a rewritten
+    copy keeps less rare wording, but still far more with its source than with anything else).
+    `runner_up`, when given, receives each query's second-best cosine."""
     if len(queries) * 2 < len(grams):  # nightly: only the new reports' n-grams can score
         vocab = sorted_unique(np.concatenate([grams[q] for q in queries]))
         counts = df.of(vocab)
@@ -182,7 +188,16 @@ def candidates(
         for n, qi in enumerate(qb):
             lo, hi = s.indptr[n], s.indptr[n + 1]
             idx, val = s.indices[lo:hi], s.data[lo:hi]
-            ok = (groups[idx] != groups[qi]) & (val >= min_score)
+            other = groups[idx] != groups[qi]
+            idx, val = idx[other], val[other]
+            if len(val):
+                top2 = np.sort(val[np.argpartition(-val, min(1, len(val) - 1))[:2]])[::-1]
+                best, second = float(top2[0]), float(top2[1]) if len(top2) > 1 else 0.0
+                if runner_up is not None:
+                    runner_up[int(qi)] = second
+                if clear_floor <= best < min_score and best >= clear_margin * second:
+                    out.append((int(qi), int(idx[int(np.argmax(val))]), best))
+            ok = val >= min_score
             idx, val = idx[ok], val[ok]
             if len(idx) > top_k:
                 part = np.argpartition(-val, top_k)[:top_k]

@@ -57,35 +57,32 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
     out = np.zeros(len(cp), bool)
     if len(nl):
         starts = np.concatenate(([-1], nl[:-1]))
-        spaces = np.concatenate(([0], np.cumsum((cp == 32) | (cp == 9) | (cp == 0x3000))))
+        blank = (cp == 32) | (cp == 9) | (cp == 0x3000)
+        spaces = np.concatenate(([0], np.cumsum(blank, dtype=np.int32)))
         cells = spaces[nl] - spaces[starts + 1] >= 2
         out[nl[((nl - starts - 1) <= SHORT_LINE) | cells]] = True
     return out
 
 
 def normalize_pages(pages: list[str]) -> NormText:
-    table = _fold_table()
-    cps, pg, off = [], [], []
-    for p, text in enumerate(pages):
-        cp = np.frombuffer((text or "").encode("utf-32-le"), dtype=np.uint32)
-        folded = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
-        folded = np.where(_line_ends(cp), np.uint32(1), folded)
-        cps.append(np.append(folded, np.uint32(1)))  # a page break ends a sentence
-        pg.append(np.full(len(cp) + 1, p, dtype=np.int32))
-        off.append(np.arange(len(cp) + 1, dtype=np.int32))
-    if not cps:
+    if not pages:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
-    allc = np.concatenate(cps)
+    table = _fold_table()
+    # all pages at once, each followed by a line break that is a page break (it always ends a sentence)
+    joined = "\n".join(t or "" for t in pages) + "\n"
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lens = np.array([len(t or "") + 1 for t in pages], dtype=np.int64)
+    ends = np.cumsum(lens) - 1
+    allc = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
+    stop = _line_ends(cp)
+    stop[ends] = True
+    allc[stop] = 1
     sent = np.cumsum(allc == 1).astype(np.int32)
     keep = allc > 1
+    page = np.repeat(np.arange(len(pages), dtype=np.int32), lens)
+    offset = (np.arange(len(cp), dtype=np.int64) - np.repeat(ends - lens + 1, lens)).astype(np.int32)
     text = allc[keep].astype("<u4").tobytes().decode("utf-32-le")
-    return NormText(
-        text=text,
-        page=np.concatenate(pg)[keep],
-        offset=np.concatenate(off)[keep],
-        pages=list(pages),
-        sent_id=sent[keep],
-    )
+    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep])
 
 
 def codepoints(text: str) -> np.ndarray:
