@@ -17,15 +17,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from commands.years import YearOption
+
 grading_app = typer.Typer(no_args_is_help=True, help="专家评审：专家库、抽取专家组、评分、等级评定与审定")
 experts_app = typer.Typer(no_args_is_help=True, help="专家库（第十一条、第十二条）")
 grading_app.add_typer(experts_app, name="experts")
 console = Console(stderr=True)
 out = Console()
 
-YEAR = Annotated[int, typer.Option(help="活动年度")]
+YEAR = YearOption  # the newest year with rules by default (commands.years)
 BY = Annotated[str | None, typer.Option(help="操作人姓名，默认为当前系统用户")]
-THIS_YEAR = date.today().year
+THIS_YEAR = None
 REASON = Annotated[str | None, typer.Option(help="理由（必填）")]
 
 

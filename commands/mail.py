@@ -11,7 +11,7 @@ console = Console(stderr=True)
 
 @mail_app.command("check")
 def check() -> None:
-    """Log in to the configured mailbox and say how many mails the next run will fetch."""
+    """登录已配置的邮箱，显示下次运行将收取多少封邮件。"""
     from core.settings import get_settings
     from pipeline.mail.check import check_mailbox
     from pipeline.store import Store

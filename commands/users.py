@@ -34,7 +34,7 @@ def add(
         ),
     ],
 ) -> None:
-    """Create an account with one role; the password is asked on a terminal or read from stdin."""
+    """创建一个账号并指定角色；在终端上询问密码，否则从标准输入读取。"""
     import web
     from pipeline.store import review
     from web.review.views import store

@@ -14,7 +14,7 @@ def web(
     host: Annotated[str, typer.Option(help="监听地址（默认仅本机）")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口（0 表示由系统分配空闲端口）")] = 8000,
 ) -> None:
-    """Serve the review workspace: anonymous visitors get the login form, then the roster of the year."""
+    """启动审核工作台：未登录的访问者先看到登录页，登录后看到本年度推荐单位名册。"""
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "web.settings")

@@ -155,11 +155,11 @@ def _ink_coverage(page: pymupdf.Page, lines: list[Line]) -> float:
     return float((dark & covered).sum() / dark.sum())
 
 
-def capped_dpi(page: pymupdf.Page, dpi: int) -> float:
+def capped_dpi(page: pymupdf.Page, dpi: int) -> int:
     """The DPI to render at, lowered for a page so large (a poster, a hostile MediaBox) that its
     image would pass the decoded-pixel limit."""
     inches = (abs(page.rect) or 1.0) / (72.0 * 72.0)
-    return min(float(dpi), (MAX_PIXELS / inches) ** 0.5)
+    return int(min(float(dpi), (MAX_PIXELS / inches) ** 0.5))  # PyMuPDF takes whole DPI only (a float: TypeError)
 
 
 def render_gray(page: pymupdf.Page, dpi: int) -> np.ndarray:

@@ -180,6 +180,8 @@ def sniff_format(path: str | Path) -> str:
         return "unknown"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _zip_kind(path)  # before the PDF test: a stored zip of PDFs has "%PDF-" in its first KB
+    if head.startswith((b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")):
+        return "unknown"  # RAR, 7z (so is a stored RAR of PDFs): describe_foreign names them
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):

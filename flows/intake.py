@@ -29,10 +29,10 @@ from pipeline import intake, notify, progress
 from pipeline.ingest import RegisteredInbox, ingest
 from pipeline.mail import MailFetchResult, fetch_mail_step
 from pipeline.reports import count_run, summary_counts, summary_markdown, write_reports
-from pipeline.store import Store
+from pipeline.store import Store, safety  # STOP_REQUESTED via the module: the served flow is pickled
 from pipeline.store.received import received_records
 from pipeline.store.review import with_reviews
-from pipeline.store.safety import STOP_REQUESTED, acquire_run_lock, release_run_lock
+from pipeline.store.safety import acquire_run_lock, release_run_lock
 
 
 @task(name="fetch-mail", cache_policy=NO_CACHE)
@@ -180,7 +180,7 @@ def intake_flow(inbox: str, year: int | None = None, out: str | None = None) -> 
         return summary
     except BaseException as exc:
         # Prefect turns SIGTERM into TerminationSignal while a flow runs; Ctrl-C is KeyboardInterrupt
-        stopped = isinstance(exc, KeyboardInterrupt | SystemExit | TerminationSignal) or STOP_REQUESTED.is_set()
+        stopped = isinstance(exc, KeyboardInterrupt | SystemExit | TerminationSignal) or safety.STOP_REQUESTED.is_set()
         if stopped:
             halt_readers()  # the extraction threads still queued start no other file
         store.finish_run(run_id, "interrupted" if stopped else "failed", summary.model_dump(mode="json"))

@@ -33,7 +33,7 @@ from pipeline.store.grading_tables import (
     MaterialScoreRecord,
     PresentationScoreRecord,
 )
-from pipeline.store.review import Actor, ReviewError, _audit, disqualified_teams
+from pipeline.store.review import Actor, ReviewError, audit_in, disqualified_teams
 
 SECRETARIAT_ROLES = frozenset({"secretariat", "admin"})
 # the audit trail's actions of grading, in words (the workspace shows these)
@@ -86,7 +86,7 @@ def _record(
     related: Iterable[tuple[str, str]] = (),
 ) -> None:
     """The one place grading writes the audit trail: the workspace's append-only trail, same transaction."""
-    _audit(s, actor, action, object_type, object_id, year=year, before=_jsonable(before), after=_jsonable(after),
+    audit_in(s, actor, action, object_type, object_id, year=year, before=_jsonable(before), after=_jsonable(after),
            reason=reason, related=related)
 
 
@@ -111,7 +111,7 @@ class GradingStore:
         self.store = store
 
     @contextmanager
-    def _writing(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[Session]:
         with self.store._write_lock, self.store.session() as s, s.begin():  # noqa: SLF001 - the store's lock
             yield s
 
@@ -124,7 +124,7 @@ class GradingStore:
         """Add new experts and update known ones (by key); experts not in the workbook stay as they are."""
         _require_secretariat(actor)
         added, updated = [], []
-        with self._writing() as s:
+        with self.writing() as s:
             for e in experts:
                 row = s.get(ExpertRecord, e.key)
                 values = e.model_dump(exclude={"key"})
@@ -147,7 +147,7 @@ class GradingStore:
         unknown = set(changes) - allowed
         if unknown:
             raise GradingError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
-        with self._writing() as s:
+        with self.writing() as s:
             row = s.get(ExpertRecord, key)
             if row is None:
                 raise GradingError(f"专家库中没有 {key}")
@@ -175,7 +175,7 @@ class GradingStore:
         """The teams that passed 初选; replaces the year's list, refused once a draw has been made."""
         _require_secretariat(actor)
         teams = list(teams)
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             if self._current_draw_row(s, year) is not None:
                 raise GradingError(f"{year} 年已抽取专家组，不能再更换班组名单")
@@ -221,7 +221,7 @@ class GradingStore:
 
     def set_disqualified(self, year: int, team_id: str, value: bool, actor: Actor, reason: str) -> None:
         _require_secretariat(actor)
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             row = self._team_row(s, year, team_id)
             before, row.disqualified = row.disqualified, value
@@ -231,7 +231,7 @@ class GradingStore:
     def set_absent(self, year: int, team_id: str, value: bool, actor: Actor, reason: str | None = None) -> None:
         """Record that a team did not present at the 发布会 (视同放弃), or undo it."""
         _require_secretariat(actor)
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             self._set_absent(s, year, team_id, value, actor, reason)
 
@@ -262,7 +262,7 @@ class GradingStore:
             group_size=group_size or rules.group_size, experts=self.experts(), teams=self.teams(year),
         )
         result = draw_groups(request, rules.conflicts)  # DrawInfeasible says why
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             if s.scalar(select(MaterialScoreRecord.id).where(MaterialScoreRecord.year == year).limit(1)):
                 raise GradingError(f"{year} 年已有专家评分，不能重新抽取；请改用替换专家或调整班组")
@@ -323,7 +323,7 @@ class GradingStore:
         _require_secretariat(actor)
         if not (reason or "").strip():
             raise GradingError("调整专家组必须填写理由")
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             rows = {r.no: r for r in s.scalars(select(GroupRecord).where(GroupRecord.year == year))}
             if not rows:
@@ -394,7 +394,7 @@ class GradingStore:
         errors = check_material(sheet, self.rules(year))
         if errors:
             raise GradingError("；".join(errors))
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             group = self._expert_group(s, year, sheet.expert)
             if sheet.team_id not in group.teams:
@@ -451,7 +451,7 @@ class GradingStore:
         if missing:
             more = f"等 {len(missing)} 项" if len(missing) > 5 else ""
             raise GradingError(f"本组评分尚未完成：{'、'.join(missing[:5])}{more}")
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             row = s.scalar(select(GroupRecord).where(GroupRecord.year == year, GroupRecord.no == group_no))
             if row.submitted_at is not None:
@@ -464,7 +464,7 @@ class GradingStore:
         _require_secretariat(actor)
         if not (reason or "").strip():
             raise GradingError("退回专家组评分必须填写理由")
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             row = s.scalar(select(GroupRecord).where(GroupRecord.year == year, GroupRecord.no == group_no))
             if row is None or row.submitted_at is None:
@@ -487,7 +487,7 @@ class GradingStore:
         why = check_presentation(score, self.rules(year))
         if why:
             raise GradingError(why)
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             self._save_presentation(s, year, team_id, expert, score, actor, source)
 
@@ -512,7 +512,7 @@ class GradingStore:
     ) -> None:
         """A whole 发布会 sheet in one transaction: the scores and the teams that did not present."""
         _require_secretariat(actor)
-        with self._writing() as s:
+        with self.writing() as s:
             self._editable(s, year)
             for team_id in absent:
                 self._set_absent(s, year, team_id, True, actor, f"发布评分表：{source}")
@@ -569,7 +569,7 @@ class GradingStore:
                 raise GradingError(f"以下班组评分不完整：{'、'.join(unscored[:10])}")
         if action == "return" and not (reason or "").strip():
             raise GradingError("退回评定结果必须填写理由")
-        with self._writing() as s:
+        with self.writing() as s:
             row = self._list_row(s, year)
             try:
                 new = next_state(row.state, action)

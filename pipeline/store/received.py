@@ -56,7 +56,7 @@ def record_received_time(store: Store, year: int, kind: SubjectKind, subject: st
     if received_at.tzinfo is None:
         raise ValueError("收到时间必须带时区（北京时间请用 Asia/Shanghai）")
     _check(actor)
-    with review._writing(store) as s:  # noqa: SLF001 - the store's one writer lock
+    with review.writing(store) as s:  # the store's one writer lock
         row = _row(s, year, kind, subject)
         before = _state(row)
         if row is None:
@@ -64,7 +64,7 @@ def record_received_time(store: Store, year: int, kind: SubjectKind, subject: st
             s.add(row)
         row.received_at = received_at.astimezone(UTC)  # SQLite keeps no offset: everything stored is UTC
         row.source, row.recorded_by, row.recorded_at = source, actor.name, utcnow()
-        review._audit(s, actor, "record_received_time", kind, subject, year=year, before=before,  # noqa: SLF001
+        review.audit_in(s, actor, "record_received_time", kind, subject, year=year, before=before,
                       after=_state(row), reason=source)
 
 
@@ -75,7 +75,7 @@ def accept_late(store: Store, year: int, kind: SubjectKind, subject: str, reason
     reason = (reason or "").strip()
     if not reason:
         raise review.ReviewError("接受逾期材料必须填写理由")
-    with review._writing(store) as s:  # noqa: SLF001
+    with review.writing(store) as s:
         row = _row(s, year, kind, subject)
         before = _state(row)
         if row is None:
@@ -83,7 +83,7 @@ def accept_late(store: Store, year: int, kind: SubjectKind, subject: str, reason
                                      recorded_by=actor.name)
             s.add(row)
         row.accepted, row.accept_reason, row.accepted_by, row.accepted_at = True, reason, actor.name, utcnow()
-        review._audit(s, actor, "accept_late", kind, subject, year=year, before=before,  # noqa: SLF001
+        review.audit_in(s, actor, "accept_late", kind, subject, year=year, before=before,
                       after=_state(row), reason=reason)
 
 
@@ -91,13 +91,13 @@ def withdraw_acceptance(store: Store, year: int, kind: SubjectKind, subject: str
                         actor: review.Actor) -> bool:
     """Undo an acceptance; False when there was none."""
     _check(actor)
-    with review._writing(store) as s:  # noqa: SLF001
+    with review.writing(store) as s:
         row = _row(s, year, kind, subject)
         if row is None or not row.accepted:
             return False
         before = _state(row)
         row.accepted, row.accept_reason, row.accepted_by, row.accepted_at = False, None, None, None
-        review._audit(s, actor, "withdraw_late_acceptance", kind, subject, year=year, before=before,  # noqa: SLF001
+        review.audit_in(s, actor, "withdraw_late_acceptance", kind, subject, year=year, before=before,
                       after=_state(row), reason=(reason or "").strip() or None)
         return True
 

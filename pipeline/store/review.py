@@ -88,7 +88,7 @@ def _reason(reason: str | None, required: bool, what: str) -> str | None:
 
 
 @contextmanager
-def _writing(store: Store) -> Iterator[Session]:
+def writing(store: Store) -> Iterator[Session]:
     """One transaction under the store's writer lock (SQLite allows one writer)."""
     with store._write_lock, store.session() as s, s.begin():  # noqa: SLF001 - the store's own lock
         yield s
@@ -114,7 +114,7 @@ class AuditView:
     subjects: tuple[tuple[str, str], ...] = ()
 
 
-def _audit(
+def audit_in(
     s: Session,
     actor: Actor,
     action: str,
@@ -162,8 +162,8 @@ def record_audit(
     related: Iterable[tuple[str, str]] = (),
 ) -> int:
     """Append one entry (for changes other modules make, e.g. accounts, late acceptances, the draw)."""
-    with _writing(store) as s:
-        return _audit(
+    with writing(store) as s:
+        return audit_in(
             s,
             actor,
             action,
@@ -250,7 +250,7 @@ def decide_team(
         raise ReviewError("初选结论只能是 passed（通过）或 failed（不通过）")
     text = _reason(reason, decision == "failed", "初选不通过")
     now = utcnow()
-    with _writing(store) as s:
+    with writing(store) as s:
         row = s.scalar(
             select(TeamReviewRecord).where(TeamReviewRecord.year == year, TeamReviewRecord.team_id == team_id)
         )
@@ -260,7 +260,7 @@ def decide_team(
             s.add(row)
         row.decision, row.reason, row.decided_by, row.decided_at = decision, text, actor.name, now
         after = _review_of(row)
-        _audit(
+        audit_in(
             s,
             actor,
             "decide_team",
@@ -324,7 +324,7 @@ def set_unit_followup(
     if status not in FOLLOWUP_STATUSES:
         raise ReviewError("跟进状态只能是 none（未跟进）、notified（已通知）或 resubmitted（已补交）")
     now = utcnow()
-    with _writing(store) as s:
+    with writing(store) as s:
         row = s.scalar(
             select(UnitFollowUpRecord).where(UnitFollowUpRecord.year == year, UnitFollowUpRecord.unit == unit)
         )
@@ -343,7 +343,7 @@ def set_unit_followup(
             now,
         )
         after = _followup_of(row)
-        _audit(
+        audit_in(
             s,
             actor,
             "unit_followup",
@@ -403,7 +403,7 @@ def dismiss_finding(
     text = _reason(reason, True, "排除问题")
     key = finding_key(problem)
     now = utcnow()
-    with _writing(store) as s:
+    with writing(store) as s:
         row = _dismissal_row(s, year, object_type, object_id, key)
         was = bool(row and row.active)
         if row is None:
@@ -413,7 +413,7 @@ def dismiss_finding(
             s.add(row)
         row.code, row.message, row.reason, row.active = problem.code, problem.message, text, True
         row.dismissed_by, row.dismissed_at = actor.name, now
-        _audit(
+        audit_in(
             s,
             actor,
             "dismiss_finding",
@@ -435,12 +435,12 @@ def restore_finding(
     """Count a dismissed finding again (the dismissal stays in the trail)."""
     _require(actor, "dismiss_finding")
     text = _reason(reason, True, "恢复问题")
-    with _writing(store) as s:
+    with writing(store) as s:
         row = _dismissal_row(s, year, object_type, object_id, key)
         if row is None or not row.active:
             return False
         row.active = False
-        _audit(
+        audit_in(
             s,
             actor,
             "restore_finding",
@@ -522,14 +522,14 @@ def decide_flag(
         raise ReviewError("结论只能是 confirmed（确认抄袭）或 dismissed（排除）")
     text = _reason(reason, True, "查重标记的结论")
     now = utcnow()
-    with _writing(store) as s:
+    with writing(store) as s:
         row = s.scalar(select(FlagRecord).where(FlagRecord.year == year, FlagRecord.flag_id == flag_id))
         if row is None:
             return None
         before = _flag_state(row)
         row.decision, row.decision_note, row.decided_by, row.decided_at = decision, text, actor.name, now
         teams = implicated_teams(row)
-        _audit(
+        audit_in(
             s,
             actor,
             "decide_flag",

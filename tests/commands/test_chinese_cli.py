@@ -34,8 +34,22 @@ def test_usage_errors_are_chinese_and_fail(args: list[str], expected: str) -> No
     assert "用法：" in out and not ENGLISH.search(out), out
 
 
-@pytest.mark.parametrize("args", [[], ["intake"], ["extract"], ["sample"], ["runs"], ["runs", "delete"],
-                                  ["flags", "decide"]])
+def _command_paths() -> list[list[str]]:
+    """Every command and group of `banzu`, so a command added later is held to the same rule."""
+    import typer
+
+    paths: list[list[str]] = []
+
+    def walk(command, path: list[str]) -> None:  # noqa: ANN001
+        paths.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("args", _command_paths(), ids=lambda p: " ".join(p) or "banzu")
 def test_help_is_chinese(args: list[str]) -> None:
     result, out = _run(*args, "--help")
     assert result.exit_code == 0

@@ -87,3 +87,13 @@ def test_truncated_7z_is_damaged(tmp_path):
     cut.write_bytes(data[: len(data) // 2])
     members, problems = safe_extract(cut, tmp_path / "out")
     assert members == [] and problems[0].code == "unreadable_file" and "损坏" in problems[0].message
+
+
+def test_a_stored_rar_of_pdfs_is_an_archive_not_a_pdf(tmp_path):
+    """Its first kilobyte holds "%PDF-" (the first member's start): the archive magic decides first."""
+    from extractors.sniff import sniff_format
+    from pipeline.inbox import is_archive
+
+    src = write_rar(tmp_path / "A1.rar", MEMBERS)
+    assert b"%PDF-" in src.read_bytes()[:1024]
+    assert sniff_format(src) != "pdf" and is_archive(src)

@@ -90,7 +90,14 @@ def test_hanging_conversion_is_killed_with_its_children(tmp_path):
         except OSError:
             continue
     assert not leftovers, f"soffice processes survived the time limit: {leftovers}"
-    doc = extract(src, options=ExtractOptions(soffice_timeout=0.3))
+    soffice = _need_soffice()  # a real Word 97 file under a .wps name, given too little time
+    (tmp_path / "src.txt").write_text("钢筋班组成果报告\n", encoding="utf-8")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+                    "--infilter=Text (encoded):UTF8,LF,,,", "--convert-to", "doc:MS Word 97",
+                    "--outdir", str(tmp_path), str(tmp_path / "src.txt")], capture_output=True, timeout=120, check=True)
+    slow = tmp_path / "慢.wps"
+    (tmp_path / "src.doc").rename(slow)
+    doc = extract(slow, options=ExtractOptions(soffice_timeout=0.3))
     assert not doc.readable and "WPS 文字（.wps）" in doc.problems[0].message
     assert "已终止" in doc.problems[0].message and "PDF" in doc.problems[0].message
 

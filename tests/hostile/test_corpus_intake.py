@@ -15,7 +15,7 @@ from pipeline.samples.hostile import KINDS
 from pipeline.samples.hostile_check import check_run
 from tests.hostile.conftest import report
 
-pytestmark = [pytest.mark.flow]
+pytestmark = [pytest.mark.flow, pytest.mark.slow]
 
 
 def _regular_files(root: Path) -> list[Path]:

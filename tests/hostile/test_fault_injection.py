@@ -13,7 +13,7 @@ import pytest
 
 from tests.hostile.conftest import intake_process, report, run
 
-pytestmark = [pytest.mark.flow]
+pytestmark = [pytest.mark.flow, pytest.mark.slow]
 
 
 def _count(db: Path, table: str) -> int:

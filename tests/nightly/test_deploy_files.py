@@ -64,10 +64,12 @@ def test_prefect_yaml_deploys_to_a_process_pool(prefect_server, tmp_path):
 
 def test_serve_refuses_without_a_persistent_server(monkeypatch):
     """A schedule only runs against `prefect server start`, never the temporary API: say so and stop."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from typer.testing import CliRunner
 
     from commands.main import app
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    result = CliRunner().invoke(app, ["serve"])
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):  # a flow test harness may have set it
+        result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and "PREFECT_API_URL" in result.output

@@ -85,3 +85,18 @@ def test_records_acceptance_and_year_deletion_in_the_store(tmp_path: Path) -> No
     assert not received_records(store, 2024)[0].accepted
     assert delete_year(store, 2024) == {"received_times": 1}
     assert received_records(store, 2024) == []
+
+
+def test_sample_inbox_comes_with_its_received_sheet(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from commands.main import app
+    from pipeline.samples.truth import GroundTruth
+
+    result = CliRunner().invoke(app, ["sample", str(tmp_path / "inbox"), "--profile", "tiny", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    truth = GroundTruth.model_validate_json((tmp_path / "inbox.truth.json").read_text(encoding="utf-8"))
+    reading = read_sheet(tmp_path / "inbox.收到时间.csv")
+    assert reading.problems == []
+    assert {r.name for r in reading.rows} == {u.unit for u in truth.units} | {t.team_id for t in truth.teams}
+    assert all(r.received_at.utcoffset().total_seconds() == 8 * 3600 for r in reading.rows)

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from core.reference import default_year
 from core.settings import get_settings
 from pipeline.reports.html import segments
 from pipeline.store import Store
@@ -39,7 +40,7 @@ def _year(request: HttpRequest, year: int | None = None) -> int:
     if raw.isdigit():
         return int(raw)
     known = data.years(store())
-    return known[0] if known else date.today().year
+    return known[0] if known else default_year()  # the newest year with rules, not the calendar's
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
