@@ -61,7 +61,7 @@ def test_dask_runner_gives_the_same_reports(
         env = {"BANZU_DASK_ADDRESS": cluster.scheduler_address, "BANZU_DATABASE_URL": url}
         result = run_intake(inbox, tmp_path / "out-dask", home_dask, env=env)
         assert result.exit_code == 0, result.output
-        read_there = client.run(lambda: "extractors.pdf" in sys.modules)  # the workers did the reading
+        read_there = client.run(lambda: "pipeline.intake" in sys.modules)  # the workers ran the extract tasks
     assert len(read_there) == 2 and any(read_there.values())
 
     for name in ("completeness.json", "flags.json"):
