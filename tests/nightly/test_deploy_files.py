@@ -62,14 +62,14 @@ def test_prefect_yaml_deploys_to_a_process_pool(prefect_server, tmp_path):
     assert deployment.entrypoint == "flows/intake.py:intake_flow"
 
 
-def test_serve_refuses_without_a_persistent_server(monkeypatch):
-    """A schedule only runs against `prefect server start`, never the temporary API: say so and stop."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-    from typer.testing import CliRunner
+def test_serve_refuses_without_a_persistent_server(tmp_path):
+    """A schedule only runs against `prefect server start`, never the temporary API: say so and stop.
 
-    from commands.main import app
-
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    with temporary_settings(restore_defaults={PREFECT_API_URL}):  # a flow test harness may have set it
-        result = CliRunner().invoke(app, ["serve"])
-    assert result.exit_code == 2 and "PREFECT_API_URL" in result.output
+    Run as the secretariat would, in a process of its own: the session's Prefect test harness must not
+    lend it an API (it did, and the command then served forever).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), BANZU_HOME=str(tmp_path / "home"))
+    banzu = Path(sys.executable).with_name("banzu")
+    result = subprocess.run([str(banzu), "serve"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "PREFECT_API_URL" in result.stdout + result.stderr
