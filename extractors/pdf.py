@@ -33,7 +33,7 @@ SCAN_COVERAGE = 0.6  # images covering this share of the page make it a scan
 SAMPLE_CHARS = 120  # characters of a file's longest plain page tested for plausible Chinese (~0.2 ms)
 INK_DPI = 36
 BLANK_DPI = 36  # a hairline still darkens its pixels; ~3 ms a page
-BLANK_INK_SHARE = 0.0005  # scanner specks on an empty sheet stay below this share of dark pixels
+BLANK_MAX_INK = 2  # dark pixels at BLANK_DPI an empty sheet may show (specks average out); one stroke shows 5+
 TAIL_BYTES = 16 * 1024  # a complete PDF ends with %%EOF within its last bytes (after any trailing junk)
 
 
@@ -209,7 +209,7 @@ def is_blank(page: pymupdf.Page, images: int, vectors: list) -> bool:
     except Exception:  # noqa: BLE001 - not renderable: let the OCR path report it
         return False
     img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
-    return float((img < 200).mean()) < BLANK_INK_SHARE
+    return int((img < 200).sum()) <= BLANK_MAX_INK
 
 
 def _wants_ocr(out: Page, options: ExtractOptions) -> bool:
