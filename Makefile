@@ -44,6 +44,9 @@ bench: install
 	$(BIN)/python benchmarks/plagiarism.py --scale | tee bench-output/plagiarism-scale.txt
 	$(BIN)/python -m benchmarks.reports | tee bench-output/reports.txt
 	$(BIN)/python benchmarks/intake.py | tee bench-output/intake.txt
+	$(BIN)/python benchmarks/workspace.py | tee bench-output/workspace.txt
+	$(BIN)/python benchmarks/hostile.py | tee bench-output/hostile.txt
+	$(BIN)/python benchmarks/dask_intake.py | tee bench-output/dask.txt
 
 bench-quick: install
 	$(BIN)/python benchmarks/ocr.py --quick
