@@ -361,6 +361,14 @@ class Flag(BaseModel):
         return d
 
 
+def implicated_teams(kind: str, year: int, a_team: str, b_year: int, b_team: str) -> tuple[str, ...]:
+    """第十五条: the teams of `year` a confirmed flag implicates. Side A is always of `year`; side B too
+    when both reports are of one year, since the flag says they share copied text, not who copied."""
+    if kind != "cross_team":
+        return ()
+    return (a_team, b_team) if b_year == year and b_team != a_team else (a_team,)
+
+
 class FlagsReport(BaseModel):
     year: int
     flags: list[Flag] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from core.model import CompletenessReport, Flag, FlagsReport, TeamReview
+from core.model import CompletenessReport, Flag, FlagsReport, TeamReview, implicated_teams
 
 CONFIRMED = "confirmed"
 
@@ -22,12 +22,10 @@ def disqualified_teams(flags: FlagsReport | Iterable[Flag], year: int) -> dict[s
     """
     found: dict[str, list[Flag]] = {}
     for f in flags.flags if isinstance(flags, FlagsReport) else flags:
-        if f.kind != "cross_team" or f.decision != CONFIRMED:
+        if f.decision != CONFIRMED or f.a.year != year:
             continue
-        if f.a.year == year:
-            found.setdefault(f.a.team_id, []).append(f)
-        if f.b.year == year and f.b.team_id != f.a.team_id:
-            found.setdefault(f.b.team_id, []).append(f)
+        for team in implicated_teams(f.kind, year, f.a.team_id, f.b.year, f.b.team_id):
+            found.setdefault(team, []).append(f)
     return found
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.model import CompletenessReport, Flag, Problem, TeamReview
+from core.model import implicated_teams as model_implicated_teams
 from pipeline.store import Store, as_utc, utcnow
 from pipeline.store.review_tables import (
     AuditEntry,
@@ -501,12 +502,7 @@ class FlagDecision:
 
 def implicated_teams(row: FlagRecord) -> tuple[str, ...]:
     """This year's teams of a cross_team flag: both sides of a same-year pair (no 'A copied B')."""
-    if row.kind != "cross_team":
-        return ()
-    teams = [row.a_team_id]
-    if row.b_year == row.year and row.b_team_id != row.a_team_id:
-        teams.append(row.b_team_id)
-    return tuple(teams)
+    return model_implicated_teams(row.kind, row.year, row.a_team_id, row.b_year, row.b_team_id)
 
 
 def _flag_state(row: FlagRecord) -> dict | None:
