@@ -20,13 +20,14 @@ from .cellread import CellRead, Recognizer, needs_reread, reread_cells
 from .checkbox import find_checkboxes, merge_checkboxes
 from .layout import normalize_ocr_text
 from .ocr import OcrResult
+from .quality import plain_ideographs
 
 MIN_RULES = 4  # drawn line segments a page needs before the (slow) table finder runs
 SMALL_PT = 25.0  # closed shapes smaller than this inside a cell are check boxes or marks, not cells
 
 
 def _clean(cell: str | None) -> str:
-    return " ".join((cell or "").split())
+    return plain_ideographs(" ".join((cell or "").split()))
 
 
 def may_hold_table(vectors: Sequence[tuple[float, float, float, float]]) -> bool:
