@@ -8,7 +8,8 @@ square with or without ink inside) become "☑" / "□" in the cell text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -38,8 +39,11 @@ def may_hold_table(vectors: Sequence[tuple[float, float, float, float]]) -> bool
     return any(x1 - x0 > SMALL_PT and y1 - y0 > SMALL_PT for x0, y0, x1, y1 in vectors)
 
 
-def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float, float, float]]) -> list[Table]:
-    """Ruled tables of a text-layer page (`vectors`: boxes of the paths it paints, see `textlayer`)."""
+def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float, float, float]],
+                        cell_text: Callable[[tuple[float, float, float, float]], str | None] | None = None
+                        ) -> list[Table]:
+    """Ruled tables of a text-layer page (`vectors`: boxes of the paths it paints, see `textlayer`);
+    `cell_text` gives the text of a cell holding drawn marks (see `drawnmarks`)."""
     if not may_hold_table(vectors):
         return []
     try:
@@ -57,11 +61,30 @@ def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float
     mat = page.rotation_matrix
     for t in found.tables:
         rows = [[_clean(c) for c in row] for row in t.extract()]
+        if cell_text is not None:
+            rows = [[_marked_cell(cell_text, rect, c) for rect, c in zip(_row_cells(t, k, len(row)), row, strict=True)]
+                    for k, row in enumerate(rows)]
         rows = [r for r in rows if any(r)]
         if len(rows) >= 1 and max(len(r) for r in rows) >= 2:
             r = pymupdf.Rect(t.bbox) * mat if page.rotation else pymupdf.Rect(t.bbox)
             tables.append(Table(rows=rows, bbox=(r.x0, r.y0, r.x1, r.y1)))
     return tables
+
+
+def _row_cells(t: Any, k: int, n: int) -> list[Any]:
+    """The cell boxes of row `k` of a found table (None for merged cells), `n` of them."""
+    try:
+        cells = list(t.rows[k].cells)
+    except Exception:  # noqa: BLE001 - another PyMuPDF: no cell boxes, no drawn marks in cells
+        cells = []
+    return (cells + [None] * n)[:n]
+
+
+def _marked_cell(cell_text: Callable[[Any], str | None], rect: Any, text: str) -> str:
+    if rect is None or not text:
+        return text
+    marked = cell_text(tuple(rect))
+    return _clean(marked) if marked else text
 
 
 H_RULE_PT = 24.0  # shortest horizontal ruling line: longer than a check box or a character

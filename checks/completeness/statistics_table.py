@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from core.marks import marked_spans, unmarked
 from core.model import Page
 from core.reference import StatisticsItem, YearRules
 
@@ -65,6 +66,16 @@ def _decimal(value: Decimal) -> float | int:
 
 
 def _marked(text: str, options: Sequence[str], marks_before: bool = False) -> tuple[list[str], bool]:
+    """Ticked, circled or underlined options in `text` and whether any mark (ticked or empty box,
+    circle, underline) was seen: a circled or underlined word (⟦资料评审⟧) is that option marked."""
+    spans = [squash(w) for w in marked_spans(text)]
+    ticked, had = _boxed(unmarked(text), options, marks_before)
+    if spans:
+        ticked = [o for o in options if o in ticked or any(squash(o) in w for w in spans)]
+    return ticked, had or bool(spans)
+
+
+def _boxed(text: str, options: Sequence[str], marks_before: bool = False) -> tuple[list[str], bool]:
     """Ticked options in `text` and whether any checkbox mark (ticked or empty) was seen.
 
     A mark belongs to the option on one side of it: the side that gives the most options a mark,
@@ -178,6 +189,8 @@ def _item_value(item: StatisticsItem, value: Value | None) -> tuple[Any, bool]:
     """(typed value or None, something was written)."""
     if value is None or not value.text:
         return None, False
+    if item.type not in ("choices", "bool"):  # a number or a name underlined is the number or the name
+        value = replace(value, text=unmarked(value.text), parts=[unmarked(p) for p in value.parts])
     if item.numeric:
         return _number(value, item)
     if item.type == "choices":
