@@ -139,8 +139,9 @@ def mark_words(boxes: list[tuple[Rect, str]], marks: list[WordMark]) -> list[str
         for m in marks:
             if not _covers(m, r) or m.rect[2] < r[0] or m.rect[0] > r[2]:
                 continue
+            pad = 0.0 if m.kind == "enclose" else 0.3 * (r[3] - r[1])  # a line under a word ends near its edges
             inside = [i for i, cx in enumerate(_char_centres(text, r))
-                      if m.rect[0] <= cx <= m.rect[2] and not text[i].isspace()]
+                      if m.rect[0] - pad <= cx <= m.rect[2] + pad and not text[i].isspace()]
             if inside:
                 spans.append((inside[0], inside[-1]))
         for start, end in sorted(spans, reverse=True):

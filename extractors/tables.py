@@ -188,12 +188,17 @@ def _split_at_rules(rect: tuple[float, float, float, float], text: str, vert: np
     return pieces
 
 
+def _has_box(text: str) -> bool:
+    return "☑" in text or "□" in text
+
+
 def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
-                   recognize: Recognizer | None = None) -> list[Table]:
+                   recognize: Recognizer | None = None, checkboxes: bool = True) -> list[Table]:
     """Tables of an upright page image rebuilt from ruling lines, filled with the OCR boxes.
 
     With `recognize` (the OCR engine's line recogniser), cells that got no OCR box but hold ink,
-    or only a short or suspicious text (".3" for "7.3"), are read once more on their own.
+    or only a short or suspicious text (".3" for "7.3"), are read once more on their own. Without
+    `checkboxes` the check boxes are taken to be in the OCR text already (see `boxmarks`).
     """
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
@@ -208,7 +213,7 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
     boxes = [(r, t, b.score) for b in result.boxes
              for r, t in _split_at_rules(b.rect, normalize_ocr_text(b.text), vert)]
     rules = horiz | vert
-    marks = find_checkboxes(gray, scale, rules)
+    marks = find_checkboxes(gray, scale, rules) if checkboxes else []
     heights = sorted(r[3] - r[1] for r, _, _ in boxes)
     line_h = heights[len(heights) // 2] if heights else 10.0 / scale
     tables = []
@@ -227,7 +232,7 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
                 inside.sort(key=lambda b: ((b[0][1] + b[0][3]) / 2 // 12, b[0][0]))
                 cell_marks = [m for m in marks if c[0] <= m[0] <= c[2] and c[1] <= m[1] <= c[3]]
                 text = merge_checkboxes([(r, t) for r, t, _ in inside], cell_marks)
-                if not cell_marks and recognize is not None and needs_reread(text, min((b[2] for b in inside), default=0.0)):
+                if not cell_marks and not _has_box(text) and recognize is not None and needs_reread(text, min((b[2] for b in inside), default=0.0)):
                     todo.append(CellRead(len(rows), len(texts), c, text, [(r, s) for r, _, s in inside]))
                 texts.append(text)
             rows.append(texts)

@@ -150,7 +150,7 @@ def _bool(text: str) -> tuple[bool | None, bool]:
         empty = _only_empty_box(text)
         if empty is not None and not ticked:
             return empty == "否", True  # one box read empty, the other's tick lost: the other is ticked
-        return None, bool(ticked) or not is_blank_value(re.sub(f"[{UNCHECKED_MARKS}是否]", "", squash(text)))
+        return None, True  # both marked, or neither (a lost tick looks like none): a person looks, the unit is not asked
     t = squash(text)
     if t in ("是", "有", "已组织"):
         return True, True

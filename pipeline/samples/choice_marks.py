@@ -42,7 +42,8 @@ def choice_text(options: list[str], marking: str, *, before: bool, empty: str = 
     (a full-width space), or with the printed empty boxes a hand tick goes over."""
     slot = {"drawn_box": "\u3000", "hand": empty}.get(marking, "")
     words = [option_text(o) for o in options]
-    return "  ".join(f"{slot}{w}" if before else f"{w}{slot}" for w in words)
+    gap = "\u3000\u3000" if marking in ("circle", "underline") else "  "  # room for a circle between words
+    return gap.join(f"{slot}{w}" if before else f"{w}{slot}" for w in words)
 
 
 def _word_rects(page: pymupdf.Page, anchor: str, words: list[str]) -> dict[str, pymupdf.Rect]:
@@ -70,7 +71,7 @@ def tick_stroke(cx: float, cy: float, size: float, rng: random.Random, *, hand: 
     is uneven and runs past the top-right corner of the box as a pen does."""
     s = size
     j = (lambda a: _jitter(rng, a)) if hand else (lambda a: 0.0)
-    reach = 1.2 if hand else 0.8
+    reach = 1.1 if hand else 0.8
     pts = [(cx - 0.45 * s + j(0.08 * s), cy - 0.02 * s + j(0.08 * s)),
            (cx - 0.12 * s + j(0.06 * s), cy + 0.38 * s + j(0.05 * s)),
            (cx + 0.5 * reach * s + j(0.1 * s), cy - 0.55 * reach * s + j(0.1 * s))]
@@ -88,7 +89,7 @@ def tick_stroke(cx: float, cy: float, size: float, rng: random.Random, *, hand: 
 def circle_stroke(r: pymupdf.Rect, rng: random.Random, *, hand: bool) -> Stroke:
     """A closed curve around the word: an ellipse, by hand a wobbly one whose ends overlap."""
     cx, cy = (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2
-    a, b = r.width / 2 + 0.45 * r.height, 0.85 * r.height
+    a, b = r.width / 2 + 0.4 * r.height, 0.85 * r.height
     n = 48
     start = rng.uniform(0, 2 * math.pi) if hand else 0.0
     turn = 2 * math.pi * (1.08 if hand else 1.0)
@@ -154,8 +155,8 @@ def marks_for(page: pymupdf.Page, chosen: dict[str, list[str]], options: dict[st
                 strokes.append(underline_stroke(word, rng, hand=hand))
             elif marking == "hand":
                 box = _printed_box(page, word, empty, before=before[label])
-                strokes.append(tick_stroke((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, 1.4 * box.height, rng,
-                                           hand=True))
+                side = 0.7 * box.height  # the glyph's square within its line box
+                strokes.append(tick_stroke((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, side, rng, hand=True))
     return strokes, boxes
 
 
