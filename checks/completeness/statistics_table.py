@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from core.marks import marked_spans, unmarked
+from core.marks import MARKED_OPEN, marked_spans, unmarked
 from core.model import Page
 from core.reference import StatisticsItem, YearRules
 
@@ -29,6 +29,7 @@ _ALIASES: dict[str, list[str]] = {
     "邮箱": ["电子邮箱", "E-mail", "Email"],
 }
 _STOPS = ["注:1", "注:"]  # the notes under the form end the last item's value
+_MARK_RE = f"[{CHECKED_MARKS}{UNCHECKED_MARKS}{MARKED_OPEN}]"
 _OCR_MARKS = {"V": "☑", "v": "☑", "R": "☑", "þ": "☑", "区": "☑", "回": "☑", "O": "□", "o": "□"}
 
 
@@ -221,8 +222,9 @@ def _prefer(item: StatisticsItem, candidates: list[tuple[Any, Value]]) -> tuple[
     """
     if not candidates:
         return None, None
-    if item.type == "bool":
-        return candidates[0]
+    if item.type == "bool":  # a reading that saw the marks beats one that saw a bare word
+        marked = [c for c in candidates if c[1] is not None and re.search(_MARK_RE, c[1].text)]
+        return (marked or candidates)[0]
     if item.type == "choices":
         return candidates[-1]  # a rebuilt grid may place a detected box inside a word; lines keep the order
     if item.numeric:
