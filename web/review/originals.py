@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import pymupdf
 
+from extractors.pdfstructure import detach_structure
 from pipeline.store import Store
 
 INLINE_TYPES = {
@@ -54,6 +55,7 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     with _render_lock:
         try:
             with pymupdf.open(source) as doc:
+                detach_structure(doc)  # a cyclic structure tree hangs rendering
                 if page > doc.page_count:
                     return None
                 p = doc[page - 1]
