@@ -77,3 +77,26 @@ print("rendered")
 """
     assert "rendered" in _run(script, seconds=60)
     assert out.stat().st_size > 0
+
+
+def test_the_sample_still_hangs_mupdf_when_the_tree_is_kept(cyclic_pdf):
+    """The sample must stay hostile: plain text reads at once, a rendering of the untouched file never ends.
+
+    If this fails after a PyMuPDF upgrade, MuPDF stopped looping on this tree: keep detaching it
+    (banzu never needs it) and make the sample reproduce whatever loops then.
+    """
+    script = f"""
+import pymupdf
+page = pymupdf.open({str(cyclic_pdf)!r})[0]
+print(len(page.get_text()), flush=True)
+page.get_pixmap(dpi=36)
+print("rendered", flush=True)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        out, _ = proc.communicate(timeout=8)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    assert "rendered" not in out, "MuPDF rendered the cyclic tree: the sample no longer reproduces the hang"
+    assert int(out.split()[0]) > 100  # get_text() read the page before the rendering started
