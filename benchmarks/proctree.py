@@ -72,10 +72,11 @@ def sample_tree(root: psutil.Process) -> TreeSample:
     except psutil.Error:
         procs = []
     for p in procs:
+        name = role(p, root)  # before its memory: a process that ends in between is then skipped
         m = smaps_rollup(p.pid)
-        if not m:
+        if not m or name == "gone":
             continue
-        r = by_role.setdefault(role(p, root), {"rss": 0, "pss": 0, "uss": 0, "n": 0})
+        r = by_role.setdefault(name, {"rss": 0, "pss": 0, "uss": 0, "n": 0})
         r["rss"] += m.get("Rss", 0)
         r["pss"] += m.get("Pss", 0)
         r["uss"] += m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
