@@ -11,6 +11,7 @@ their expected finding.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -29,6 +30,24 @@ from pipeline.samples.hostile_check import check_run  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
+def names_by_sha(inbox: Path) -> dict[str, str]:
+    """Inbox path of each regular file by its sha256 (the archive names files by their hash)."""
+    names: dict[str, str] = {}
+    for path in inbox.rglob("*"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                with path.open("rb") as fh:
+                    names[hashlib.file_digest(fh, "sha256").hexdigest()] = str(path.relative_to(inbox))
+        except OSError:
+            continue
+    return names
+
+
+def _name_documents(peaks: TreePeaks, inbox: Path) -> None:
+    names = names_by_sha(inbox)
+    peaks.reading_at_peak = [names.get(f.split(".")[0], f) for f in peaks.reading_at_peak]
+
+
 def run_intake(inbox: Path, out: Path, home: Path) -> tuple[int, float, TreePeaks]:
     """(exit code, seconds, memory peaks of its process tree) of one `banzu intake`."""
     env = {**os.environ, "BANZU_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
@@ -37,6 +56,7 @@ def run_intake(inbox: Path, out: Path, home: Path) -> tuple[int, float, TreePeak
     popen = subprocess.Popen([str(BIN / "banzu"), "intake", str(inbox), "--year", "2024", "--out", str(out),
                               "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks = watch(popen)
+    _name_documents(peaks, inbox)
     return popen.returncode, time.perf_counter() - started, peaks
 
 

@@ -60,6 +60,7 @@ def role(proc: psutil.Process, root: psutil.Process) -> str:
 class TreeSample:
     at: float
     by_role: dict[str, dict[str, int]]  # role -> {"rss", "pss", "uss", "n"} summed over its processes
+    reading: list[str] = field(default_factory=list)  # documents the reader child has open
 
     def total(self, key: str) -> int:
         return sum(v[key] for v in self.by_role.values())
@@ -67,6 +68,7 @@ class TreeSample:
 
 def sample_tree(root: psutil.Process) -> TreeSample:
     by_role: dict[str, dict[str, int]] = {}
+    reading: list[str] = []
     try:
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
@@ -81,7 +83,19 @@ def sample_tree(root: psutil.Process) -> TreeSample:
         r["pss"] += m.get("Pss", 0)
         r["uss"] += m.get("Private_Clean", 0) + m.get("Private_Dirty", 0)
         r["n"] += 1
-    return TreeSample(time.monotonic(), by_role)
+        if name == "reader":
+            reading += _open_documents(p)
+    return TreeSample(time.monotonic(), by_role, reading)
+
+
+def _open_documents(proc: psutil.Process) -> list[str]:
+    """What a reader is reading: its open files that are not libraries, models or pipes."""
+    try:
+        files = proc.open_files()
+    except psutil.Error:
+        return []
+    skip = ("/site-packages/", "/usr/lib", "/usr/share", "/proc/", "/dev/", "/lib/", "/.pyenv/")
+    return [f.path for f in files if not any(s in f.path for s in skip)]
 
 
 @dataclass
@@ -93,9 +107,12 @@ class TreePeaks:
     peak_without: dict[str, int] = field(default_factory=lambda: {"rss": 0, "pss": 0, "uss": 0})
     roles: dict[str, dict[str, int]] = field(default_factory=dict)
     excluded: str = "prefect-server"
+    reading_at_peak: list[str] = field(default_factory=list)  # what the reader had open at the PSS peak
 
     def add(self, s: TreeSample) -> None:
         self.samples += 1
+        if s.total("pss") > self.peak["pss"]:
+            self.reading_at_peak = [Path(f).name for f in s.reading]
         for key in ("rss", "pss", "uss"):
             total = s.total(key)
             self.peak[key] = max(self.peak[key], total)
@@ -115,6 +132,7 @@ class TreePeaks:
             "tree_peak_mb": mb(self.peak),
             f"tree_peak_without_{self.excluded}_mb": mb(self.peak_without),
             "per_role_peak_mb": {k: mb(v) for k, v in sorted(self.roles.items())},
+            "reader_was_reading_at_peak": self.reading_at_peak,
         }
 
 
