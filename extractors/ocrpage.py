@@ -12,6 +12,7 @@ from . import problems as msg
 from .boxmarks import with_checkboxes
 from .cellread import Recognizer
 from .marks import find_word_marks, mark_words
+from .memory import release_memory
 from .ocr import OcrBox, OcrResult, OcrTimeout, RapidReader, default_engine, rotate_image, run_with_timeout
 from .options import ExtractOptions
 from .pagetext import ocr_lines
@@ -29,6 +30,8 @@ def ocr_image(img: np.ndarray, options: ExtractOptions, page_no: int) -> tuple[O
     except Exception as exc:  # noqa: BLE001 - a failing engine costs this page only
         why = f"{type(exc).__name__}: {exc}"[:120]
         return None, Problem(code=Code.OCR_FAILED, page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
+    finally:
+        release_memory()  # the detector's ~500 MB of activations, freed but kept by malloc (memory.py)
 
 
 def with_marks(upright: np.ndarray, result: OcrResult, scale: float, recognize: Recognizer | None
