@@ -18,6 +18,7 @@ from .layout import normalize_ocr_text
 from .ocr import OcrBox, OcrResult
 
 Mark = tuple[float, float, float, bool]  # centre x, centre y, side (pixels), ticked
+PIECE_SCORE = 0.3  # a piece between boxes is short (one 否): its score is low even when read right
 CHAR_SCORE = 0.9  # a box read this confidently as a character that is no box glyph is that character
 
 
@@ -99,7 +100,7 @@ def with_checkboxes(gray: np.ndarray, result: OcrResult, scale: float, rules: np
         for kind, ref in pieces:
             if kind == "crop":
                 t, s = read[ref] if ref < len(read) else ("", 0.0)  # type: ignore[index,operator]
-                text.append(normalize_ocr_text(t) if s >= 0.5 else "")
+                text.append(normalize_ocr_text(t) if s >= PIECE_SCORE else "")
                 continue
             k, own = ref  # type: ignore[misc]
             t, s = read[own] if own is not None and own < len(read) else ("", 0.0)

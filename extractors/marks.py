@@ -8,12 +8,15 @@ text as ⟦word⟧ (core.marks), so the checks decide from where the marks are, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from core.marks import MARKED_CLOSE, MARKED_OPEN
+
+from .ocr import OcrBox
 
 Rect = tuple[float, float, float, float]
 
@@ -105,6 +108,53 @@ def _underlines(binary: np.ndarray, line_h: float, boxes: list[Rect]) -> list[Wo
                 out.append(WordMark("underline", (float(x), float(y), float(x + w), float(y + h))))
                 break
     return out
+
+
+def circled_alone(gray: np.ndarray, marks: list[WordMark], boxes: list[Rect],
+                  recognize: Callable[[list[np.ndarray]], list[tuple[str, float]]]) -> list[OcrBox]:
+    """Text boxes for the words inside circles the page's detector found no text in (a tight
+    circle hides its word from the detector): the inside of the circle read on its own, ⟦word⟧."""
+    lonely = [m for m in marks if m.kind == "enclose"
+              and not any(_overlap(m.rect, b) > 0.3 * (b[2] - b[0]) * (b[3] - b[1]) for b in boxes)]
+    crops, kept = [], []
+    for m in lonely:
+        crop = _inside_circle(gray, m.rect)
+        if crop is not None:
+            crops.append(crop)
+            kept.append(m)
+    if not crops:
+        return []
+    out = []
+    for m, (text, score) in zip(kept, recognize(crops), strict=False):
+        text = "".join(text.split())
+        if text and score >= 0.5:
+            x0, y0, x1, y1 = m.rect
+            quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+            out.append(OcrBox(quad, f"{MARKED_OPEN}{text}{MARKED_CLOSE}", float(score)))
+    return out
+
+
+def _inside_circle(gray: np.ndarray, rect: Rect) -> np.ndarray | None:
+    """The ink inside a circle with the circle's own stroke whited out, cut tight with a margin (the
+    recogniser reads a lone character badly when a curve hugs it)."""
+    x0, y0, x1, y1 = (int(v) for v in rect)
+    area = gray[y0 : y1 + 1, x0 : x1 + 1].copy()
+    _, binary = cv2.threshold(area, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    h, w = binary.shape
+    ring = [k for k in range(1, n) if stats[k, cv2.CC_STAT_WIDTH] >= 0.8 * w or stats[k, cv2.CC_STAT_HEIGHT] >= 0.8 * h]
+    area[np.isin(labels, ring)] = 255
+    ys, xs = np.nonzero(area < 128)
+    if len(xs) < 12:
+        return None
+    m = max(3, int(0.15 * (ys.max() - ys.min())))
+    ink = area[max(0, ys.min() - 1) : ys.max() + 2, max(0, xs.min() - 1) : xs.max() + 2]
+    ink = cv2.copyMakeBorder(ink, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(cv2.resize(ink, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), cv2.COLOR_GRAY2BGR)
+
+
+def _overlap(a: Rect, b: Rect) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def _char_centres(text: str, r: Rect) -> list[float]:

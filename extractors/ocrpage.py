@@ -11,7 +11,7 @@ from core.model import Page, Problem
 from . import problems as msg
 from .boxmarks import with_checkboxes
 from .cellread import Recognizer
-from .marks import find_word_marks, mark_words
+from .marks import circled_alone, find_word_marks, mark_words
 from .memory import release_memory
 from .ocr import OcrBox, OcrResult, OcrTimeout, RapidReader, default_engine, rotate_image, run_with_timeout
 from .options import ExtractOptions
@@ -53,9 +53,11 @@ def with_marks(upright: np.ndarray, result: OcrResult, scale: float, recognize: 
         if not marks:
             return result, boxed
         texts = mark_words([(r, b.text) for r, b in zip(rects, result.boxes, strict=True)], marks)
+        boxes = [OcrBox(b.box, t, b.score) for b, t in zip(result.boxes, texts, strict=True)]
+        if recognize is not None:
+            boxes += circled_alone(gray, marks, rects, recognize)
     except Exception:  # noqa: BLE001 - marks are a reading aid; the plain text stands without them
         return result, False
-    boxes = [OcrBox(b.box, t, b.score) for b, t in zip(result.boxes, texts, strict=True)]
     return OcrResult(boxes=boxes, rotation=result.rotation, size=result.size), boxed
 
 
