@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.marks import MARKED_OPEN, marked_spans, unmarked
-from core.model import Page
+from core.model import BBox, Page
 from core.reference import StatisticsItem, YearRules
 
 from .labels import Value, pieces_from_pages, read_labelled, regroup, strip_unit
@@ -40,6 +40,7 @@ class StatisticsReading:
     unreadable: list[str] = field(default_factory=list)  # required items whose writing is not a value
     pages: dict[str, int] = field(default_factory=dict)  # item -> page it was read on
     unit_name: str | None = None  # the "推荐单位：" header, when filled in
+    places: dict[str, tuple[int, BBox]] = field(default_factory=dict)  # item -> page and box of its row
 
 
 def _number(value_: Value, item: StatisticsItem) -> tuple[Any, bool]:
@@ -302,4 +303,34 @@ def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReadin
         if reading.fields[item.key] is not None or not is_required(item, held):
             continue
         (reading.unreadable if written[item.key] else reading.blank).append(item.key)
+    for key in reading.unreadable + reading.blank:
+        place = item_place(pages, [key, *aliases.get(key, [])])
+        if place is not None:
+            reading.places[key] = place
     return reading
+
+
+MIN_LABEL_PIECE = 4  # characters of a label a line must hold to be taken for (a wrapped part of) it
+
+
+def item_place(pages: Sequence[Page], labels: Sequence[str]) -> tuple[int, BBox] | None:
+    """The page and box of an item's row: its label's line(s) (a label may wrap inside its cell) and
+    everything beside them, across the table holding them, so the picture shows label and value."""
+    keys = [squash(k) for k in labels]
+    for page in pages:
+        hits = [ln for ln in page.lines
+                if (t := squash(unmarked(ln.text))) and any(k in t or (len(t) >= MIN_LABEL_PIECE and t in k) for k in keys)]
+        if not hits:
+            continue
+        y0, y1 = min(ln.bbox[1] for ln in hits), max(ln.bbox[3] for ln in hits)
+        if y1 - y0 > 4 * max(ln.bbox[3] - ln.bbox[1] for ln in hits):  # labels far apart: the first one
+            hits = hits[:1]
+            y0, y1 = hits[0].bbox[1], hits[0].bbox[3]
+        band = [ln for ln in page.lines if y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1]
+        x0, x1 = min(ln.bbox[0] for ln in band), max(ln.bbox[2] for ln in band)
+        for table in page.tables:
+            if table.bbox and table.bbox[1] <= y0 and y1 <= table.bbox[3]:
+                x0, x1 = min(x0, table.bbox[0]), max(x1, table.bbox[2])
+        pad = 0.5 * max(ln.bbox[3] - ln.bbox[1] for ln in hits)
+        return page.page, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    return None
