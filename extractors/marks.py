@@ -97,6 +97,8 @@ def _underlines(binary: np.ndarray, line_h: float, boxes: list[Rect]) -> list[Wo
         if w < 0.7 * line_h or h > max(4, 0.28 * line_h) or w < 4 * h:
             continue
         mid = y + h / 2
+        if any(b[1] <= mid <= (b[1] + b[3]) / 2 and min(x + w, b[2]) - max(x, b[0]) > 0 for b in boxes):
+            continue  # in the upper half of a text line: a stroke of its characters (the top of 显)
         for bx0, by0, bx1, by1 in boxes:
             bh = by1 - by0
             if not (by1 - 0.25 * bh <= mid <= by1 + 0.7 * bh):

@@ -137,8 +137,8 @@ class RapidReader:
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognise already cut-out, upright text images (no detection, no flips): [(text, score), ...]."""
-        rec_res, _ = self.ocr.text_rec(list(crops), False)
-        return [(str(r[0]), float(r[1])) for r in rec_res]
+        rec_res, _ = self.ocr.text_rec(list(crops), True)
+        return [(spaced(str(r[0]), r[2] if len(r) > 2 else None), float(r[1])) for r in rec_res]
 
     def read(self, img: np.ndarray, orient: bool = True) -> OcrResult:
         """Detect, turn the page upright if needed, then recognise every line as the page now stands.
