@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -31,6 +33,8 @@ def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = N
         x, y, w, h = cv2.boundingRect(cnt)
         if not (lo <= w <= 1.8 * hi and lo <= h <= 1.8 * hi):
             continue
+        if _largest_hole(contours, hierarchy, i) < 0.15 * lo * lo:
+            continue  # no room inside: a stroke or a character, not a box (cheap test first)
         square = _square_in(binary[y : y + h, x : x + w], lo)
         out = "other" if square is None else _outside(binary[y : y + h, x : x + w], square)
         if out == "tick" or (out == "none" and (bw_bh := _area(square)) >= 0.7 * w * h and bw_bh > 0):
@@ -67,6 +71,14 @@ def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = N
 def _straight_stroke(ink: np.ndarray) -> bool:
     """A row or column of the square's inside inked nearly all across (the bar of 日, 田, 目)."""
     return bool(ink.any() and ((ink.mean(axis=1) > 0.75).any() or (ink.mean(axis=0) > 0.75).any()))
+
+
+def _largest_hole(contours: Sequence[np.ndarray], hierarchy: np.ndarray, i: int) -> float:
+    child, best = hierarchy[0][i][2], 0.0
+    while child != -1:
+        best = max(best, cv2.contourArea(contours[child]))
+        child = hierarchy[0][child][0]
+    return best
 
 
 def _area(square: tuple[int, int, int, int] | None) -> int:
