@@ -88,8 +88,8 @@ def structure_is_sound(doc: pymupdf.Document) -> bool:
         root = mupdf.pdf_dict_get(walk.get(mupdf.pdf_trailer(walk.pdf), "Root"), walk.name["StructTreeRoot"])
         if not root.m_internal or mupdf.pdf_is_null(root):
             return True
-        if not mupdf.pdf_is_dict(root) or not mupdf.pdf_is_indirect(root):
-            return False
+        if not mupdf.pdf_is_dict(root) or not mupdf.pdf_is_indirect(root) or mupdf.pdf_is_dict(walk.get(root, "P")):
+            return False  # a root with a parent: every lineage runs on past it
         tree = walk.tree(root)
         named = walk.named(root) if tree is not None else None
         return tree is not None and named is not None and named <= tree
