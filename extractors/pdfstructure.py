@@ -21,7 +21,7 @@ MAX_NODES = 200_000  # a bigger tree costs more to check than it can give; it is
 
 
 class _Walk:
-    """The tree read through MuPDF's object API (~10 µs an element; PyMuPDF's xref strings cost 10×)."""
+    """The tree read through MuPDF's object API: a third of the cost of PyMuPDF's xref strings (2,000 elements: 70 ms)."""
 
     def __init__(self, doc: pymupdf.Document) -> None:
         self.pdf = mupdf.pdf_document_from_fz_document(doc.this)
