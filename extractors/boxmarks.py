@@ -40,6 +40,21 @@ def _crop(gray: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.nd
     return cv2.cvtColor(cv2.copyMakeBorder(crop, 4, 4, 4, 4, cv2.BORDER_CONSTANT, value=255), cv2.COLOR_GRAY2BGR)
 
 
+BOXLIKE = set("口囗□☐")
+
+
+def _first_reading(first: str, again: str) -> str:
+    """The second reading (boxes whited out) with the page's first reading of the same characters
+    put back when they are as many: a short piece read alone is read worse (否 alone reads 香)."""
+    if not again:
+        return first
+    kept = [c for c in first if c not in BOXLIKE and not c.isspace()]
+    if len(kept) != sum(1 for c in again if not c.isspace()):
+        return again
+    it = iter(kept)
+    return "".join(c if c.isspace() else next(it) for c in again)
+
+
 def _counted(text: str) -> int:
     """Characters of a piece (its boxes are whited out: whatever it reads is text or a typed mark)."""
     return sum(1 for c in text if not c.isspace())
@@ -110,12 +125,13 @@ def with_checkboxes(gray: np.ndarray, result: OcrResult, scale: float, rules: np
         whited = gray.copy()
         for k in mine:
             mx, my, side, _ = marks[k]
-            whited[int(my - 0.8 * side) : int(my + 0.8 * side) + 1, int(mx - 0.5 * side - 2) : int(mx + 0.5 * side + 3)] = 255
+            r = 0.65 * side + 3  # the box and its edges' thickness
+            whited[max(0, int(my - r)) : int(my + r) + 1, max(0, int(mx - r)) : int(mx + r) + 1] = 255
         full = add(_crop(whited, x0, y0, x1, y1))
         pieces = []
         for k in mine:
             mx, _, side, _ = marks[k]
-            left = add(_crop(whited, x0, y0, mx - 0.5 * side - 2, y1))
+            left = add(_crop(whited, x0, y0, mx - 0.65 * side - 3, y1))
             own = add(_crop(gray, mx - 0.6 * side, y0, mx + 0.6 * side, y1))
             pieces.append((k, left, own))
         jobs.append((i, full, pieces))
@@ -133,7 +149,7 @@ def with_checkboxes(gray: np.ndarray, result: OcrResult, scale: float, rules: np
     boxes = list(result.boxes)
     for i, full, pieces in jobs:
         b = result.boxes[i]
-        words = text_of(full) or b.text
+        words = _first_reading(b.text, text_of(full))
         placed = []
         for k, left, own in pieces:
             own_text = text_of(own, CHAR_SCORE) if own is not None else ""
