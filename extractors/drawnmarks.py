@@ -36,9 +36,18 @@ def _render(page: pymupdf.Page) -> np.ndarray:
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
 
 
-def read_drawn_marks(page: pymupdf.Page, lines: list[Line]) -> tuple[list[Line], CellText] | None:
+def _drawn(rect: Box, vectors: Sequence[Box]) -> bool:
+    """Whether a mark found on the pixels (points) is one of the page's painted paths (about the same
+    box), not a glyph of the text."""
+    tol = max(3.0, 0.15 * max(rect[2] - rect[0], rect[3] - rect[1]))
+    return any(all(abs(a - b) <= tol for a, b in zip(rect, v, strict=True)) for v in vectors)
+
+
+def read_drawn_marks(page: pymupdf.Page, lines: list[Line], vectors: Sequence[Box] = ()
+                     ) -> tuple[list[Line], CellText] | None:
     """The page's lines with drawn marks written in (☑/□, ⟦word⟧), and the text of a table cell
-    holding marks (None for cells without); None when the page shows no mark."""
+    holding marks (None for cells without); None when the page shows no mark. With `vectors` (the
+    boxes of the page's painted paths) only marks that are painted paths count: text is never a mark."""
     if not lines:
         return None
     try:
@@ -52,6 +61,11 @@ def read_drawn_marks(page: pymupdf.Page, lines: list[Line]) -> tuple[list[Line],
     horiz, vert = ruling_masks(gray, scale)
     words = find_word_marks(gray, line_h, px, horiz, vert)  # type: ignore[arg-type]
     boxes = [m for m in find_checkboxes(gray, scale, horiz | vert) if not _glyph_at(m, lines, scale)]
+    if vectors:
+        small = [v for v in vectors if v[3] - v[1] < SMALL_H]
+        words = [w for w in words if _drawn(tuple(c * scale for c in w.rect), small)]  # type: ignore[arg-type]
+        boxes = [b for b in boxes if _drawn((b[0] * scale - b[2] * scale / 2, b[1] * scale - b[2] * scale / 2,
+                                            b[0] * scale + b[2] * scale / 2, b[1] * scale + b[2] * scale / 2), small)]
     if not words and not boxes:
         return None
 

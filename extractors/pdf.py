@@ -189,7 +189,7 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
     verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink, unmapped)
     if verdict.use_text:
         ordered, text = reading_order(lines) if ordered is None else (ordered, text)
-        marked = read_drawn_marks(page, ordered) if may_hold_marks(layer.vectors) else None
+        marked = read_drawn_marks(page, ordered, layer.vectors) if may_hold_marks(layer.vectors) else None
         if marked is not None:  # boxes, ticks, circles drawn as shapes: written into lines and cells
             ordered, text = marked[0], "\n".join(ln.text for ln in marked[0])
         return Page(page=page_no, source="text_layer", reason=verdict.reason, width=layer.width,
