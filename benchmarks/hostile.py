@@ -2,10 +2,15 @@
 
     nice .venv/bin/python benchmarks/hostile.py [--profile small] [--seed 16]
 
-Each run is the real `banzu intake` in a fresh BANZU_HOME. Reported: wall time of each run, their
-ratio (target < 2), the peak memory of the whole process tree of the hostile run (the intake, its
-reader child and OCR workers, summed; target < 2 GB), the exit codes and how many corpus kinds got
-their expected finding.
+Each run is the real `banzu intake` in a fresh BANZU_HOME, as a clerk runs it by hand: without
+PREFECT_API_URL, so Prefect's temporary API server runs as its child and is counted. Reported: wall
+time of each run, their ratio (target < 2), the exit codes, how many corpus kinds got their expected
+finding, and memory (benchmarks/proctree.py): `peak_mb` is the peak over time of the summed PSS of
+the whole process tree (the intake, the temporary server, the reader child, LibreOffice; target
+< 2048), so pages shared between processes count once; beside it the summed RSS (which counts shared
+pages once per process) and USS, the same peak without the temporary server (the nightly service
+uses a persistent server outside the run), each role's own peak and the file being read at the peak.
+`--timeline DIR` writes each run's memory per role over time as CSV.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.proctree import MB, TreePeaks, watch  # noqa: E402
+from benchmarks.proctree import MB, TreePeaks, watch, write_timeline  # noqa: E402
 from pipeline.samples import generate_inbox  # noqa: E402
 from pipeline.samples.hostile import KINDS, write_hostile  # noqa: E402
 from pipeline.samples.hostile_check import check_run  # noqa: E402
@@ -45,7 +50,9 @@ def names_by_sha(inbox: Path) -> dict[str, str]:
 
 def _name_documents(peaks: TreePeaks, inbox: Path) -> None:
     names = names_by_sha(inbox)
-    peaks.reading_at_peak = [names.get(f.split(".")[0], f) for f in peaks.reading_at_peak]
+    peaks.reading_at_peak = [names.get(Path(f).name.split(".")[0], f) for f in peaks.reading_at_peak]
+    for sample in peaks.timeline:
+        sample.reading = [names.get(Path(f).name.split(".")[0], f) for f in sample.reading]
 
 
 def run_intake(inbox: Path, out: Path, home: Path) -> tuple[int, float, TreePeaks]:
@@ -64,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="small")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--timeline", type=Path, help="write each run's memory per process over time (CSV) here")
     parser.add_argument("--hostile-only", action="store_true", help="skip the healthy run (while iterating)")
     parser.add_argument("--kinds-table", type=Path, help="write each kind's finding (code, message) as Markdown here")
     args = parser.parse_args()
@@ -90,6 +98,10 @@ def main() -> None:
             "targets": {"time_ratio": "< 2", "peak_mb": "< 2048 (peak of the tree's summed PSS)"},
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
+        if args.timeline:
+            args.timeline.mkdir(parents=True, exist_ok=True)
+            write_timeline(peak_h, args.timeline / "healthy.csv")
+            write_timeline(peak_x, args.timeline / "hostile.csv")
         if args.kinds_table and code_x == 0:
             args.kinds_table.write_text(kinds_table(tmp / "out-hostile"), encoding="utf-8")
 
