@@ -94,7 +94,7 @@ def _open_documents(proc: psutil.Process) -> list[str]:
         files = proc.open_files()
     except psutil.Error:
         return []
-    skip = ("/site-packages/", "/usr/lib", "/usr/share", "/proc/", "/dev/", "/lib/", "/.pyenv/")
+    skip = ("/site-packages/", "/usr/lib", "/usr/share", "/proc/", "/dev/", "/lib/", "/.pyenv/", "/.cache/")
     return [f.path for f in files if not any(s in f.path for s in skip)]
 
 
