@@ -89,7 +89,7 @@ def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | 
     except Exception:  # noqa: BLE001
         doc.close()
         return None, msg.unreadable(msg.CORRUPT, name)
-    detach_structure(doc)  # never used here, and a cyclic tree hangs MuPDF's rendering (see pdfstructure)
+    detach_structure(doc)  # an unsound structure tree can hang MuPDF's rendering (see pdfstructure)
     if count == 0:
         doc.close()
         return None, msg.unreadable(msg.CORRUPT, name)

@@ -114,7 +114,7 @@ def render_region(archive_path: str | Path, page: int, text: str, out_path: Path
     page cannot be rendered."""
     try:
         doc = pymupdf.open(archive_path)
-        detach_structure(doc)  # a cyclic structure tree hangs rendering
+        detach_structure(doc)  # an unsound structure tree can hang rendering
     except Exception as exc:
         log.warning("cannot open %s for evidence pictures: %s", archive_path, exc)
         return None

@@ -125,7 +125,7 @@ def _prune(thumbs: Path, keep: set[str]) -> None:
 def _open(path: str) -> pymupdf.Document | None:
     try:
         doc = pymupdf.open(path)
-        detach_structure(doc)  # a cyclic structure tree hangs rendering
+        detach_structure(doc)  # an unsound structure tree can hang rendering
     except Exception as exc:
         log.warning("cannot open %s for thumbnails: %s", path, exc)
         return None

@@ -76,6 +76,40 @@ def cyclic_structure_pdf(pages: int = 15) -> bytes:
     return data
 
 
+TREE_DEFECTS = ("p_cycle", "listed_twice", "outside_tree", "parent_tree_loop", "p_mismatch")
+
+
+def tagged_pdf(defect: str | None = None, actual_text: str | None = None) -> bytes:
+    """One tagged page ("第1页 ...") whose structure element may carry /ActualText, with one defect of
+    TREE_DEFECTS in its structure tree or none (a sound tree, as Word or WPS write it)."""
+    doc = pymupdf.open(stream=text_pdf(1), filetype="pdf")
+    page = doc[0]
+    page.clean_contents()
+    xref = page.get_contents()[0]
+    doc.update_stream(xref, b"/P <</MCID 0>> BDC\n" + doc.xref_stream(xref) + b"\nEMC\n")
+    root, top, sect, para, tree, leaf, stray = (doc.get_new_xref() for _ in range(7))
+    alt = f"/ActualText ({actual_text})" if actual_text else ""
+    sect_parent = {"p_cycle": para, "p_mismatch": root}.get(defect, top)
+    top_kids = f"{sect} 0 R {sect} 0 R" if defect == "listed_twice" else f"{sect} 0 R"
+    doc.update_object(top, f"<< /Type /StructElem /S /Document /P {root} 0 R /K [{top_kids}] >>")
+    doc.update_object(sect, f"<< /Type /StructElem /S /Sect /P {sect_parent} 0 R /K [{para} 0 R] >>")
+    doc.update_object(para, f"<< /Type /StructElem /S /P /P {sect} 0 R /Pg {page.xref} 0 R /K 0 {alt} >>")
+    doc.update_object(stray, f"<< /Type /StructElem /S /Span /Pg {page.xref} 0 R /K 1 >>")
+    named = f"{para} 0 R {stray} 0 R" if defect == "outside_tree" else f"{para} 0 R"
+    if defect == "parent_tree_loop":
+        doc.update_object(leaf, f"<< /Limits [0 0] /Nums [0 [{named}]] >>")
+        doc.update_object(tree, f"<< /Kids [{tree} 0 R {leaf} 0 R] >>")
+    else:
+        doc.update_object(tree, f"<< /Nums [0 [{named}]] >>")
+    doc.update_object(root, f"<< /Type /StructTreeRoot /K {top} 0 R /ParentTree {tree} 0 R /ParentTreeNextKey 1 >>")
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    doc.xref_set_key(doc.pdf_catalog(), "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(doc.pdf_catalog(), "MarkInfo", "<< /Marked true >>")
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
 def blank_pdf(pages: int) -> bytes:
     """Pages with nothing on them (what a scanner in duplex mode or a broken export produces)."""
     doc = pymupdf.open()

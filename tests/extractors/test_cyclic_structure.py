@@ -1,4 +1,5 @@
-"""A tagged PDF whose structure tree MuPDF's repair loops on (issue 16): every reading path returns.
+"""A tagged PDF whose structure tree MuPDF's repair loops on (issue 16): every reading path returns;
+unsound trees are detached, sound ones kept.
 
 The file (`cyclic_structure_pdf`) reads in milliseconds with plain get_text(), but MuPDF 1.28 spins
 forever as soon as one of its pages runs through a device that records structure (any rendering,
@@ -14,11 +15,13 @@ import sys
 import time
 from pathlib import Path
 
+import pymupdf
 import pytest
 
-from extractors import ExtractOptions
+from extractors import ExtractOptions, extract
 from extractors.deadline import read_with_deadline, stop_all_readers
-from pipeline.samples.hostile_pdf import cyclic_structure_pdf
+from extractors.pdfstructure import detach_structure, structure_is_sound
+from pipeline.samples.hostile_pdf import TREE_DEFECTS, cyclic_structure_pdf, tagged_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = 15
@@ -100,3 +103,21 @@ print("rendered", flush=True)
         out, _ = proc.communicate()
     assert "rendered" not in out, "MuPDF rendered the cyclic tree: the sample no longer reproduces the hang"
     assert int(out.split()[0]) > 100  # get_text() read the page before the rendering started
+
+
+@pytest.mark.parametrize("defect", TREE_DEFECTS)
+def test_an_unsound_structure_tree_is_detached(defect):
+    doc = pymupdf.open(stream=tagged_pdf(defect), filetype="pdf")
+    assert not structure_is_sound(doc) and detach_structure(doc)
+    assert doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null"
+    assert "班组概况" in doc[0].get_text()
+
+
+def test_a_sound_structure_tree_is_kept_for_its_replacement_text(tmp_path):
+    """A sound tree stays: its elements' /ActualText is the text their marked content stands for."""
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(tagged_pdf(actual_text="Replacement text of the element"))
+    doc = extract(path, name="tagged.pdf", options=ExtractOptions(ocr=False))
+    assert "".join(doc.pages[0].text.split()) == "Replacementtextoftheelement"  # laid over the glyphs' lines
+    opened = pymupdf.open(path)
+    assert structure_is_sound(opened) and not detach_structure(opened)

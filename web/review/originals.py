@@ -99,7 +99,7 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     with _render_lock:
         try:
             with pymupdf.open(source) as doc:
-                detach_structure(doc)  # a cyclic structure tree hangs rendering
+                detach_structure(doc)  # an unsound structure tree can hang rendering
                 if page > doc.page_count:
                     return None
                 p = doc[page - 1]
