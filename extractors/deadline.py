@@ -80,9 +80,11 @@ def _serve(conn: Connection) -> None:
 class DeadlineReader:
     """One child process reading files one at a time, for every thread of this process.
 
-    One child holds the one OCR engine of the run (~200 MB of models, ~500 MB more while a page is
-    detected), so the run's memory does not grow with the number of extraction threads; the threads
-    take turns (OCR already keeps the cores busy). The child is replaced when a file overruns its
+    One child holds the one OCR engine of the run (~200 MB of models, 500-700 MB more while a page
+    is detected), so the run's memory does not grow with the number of extraction threads; the
+    threads take turns (a child per thread doubled the run's peak, to 2.4 GB on the small profile of
+    benchmarks/hostile.py, and a second OCR process pays off only when a core is idle:
+    extractors/workers.py). The child is replaced when a file overruns its
     time (killed: only that file is lost), when it dies (a crash in a native library), and when a
     file leaves it holding more than `ExtractOptions.reader_max_mb`.
     """
