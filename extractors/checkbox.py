@@ -13,14 +13,41 @@ CONFUSABLE = set("口囗ロ□☐☑☒区团図凶囚〇0OoDV√✓✔")
 TICKS = set("☑☒√✓✔Vv")
 
 
+FAINT = 8  # grey levels darker than its surroundings a pixel must be to count as a faint line
 MIN_SIDE_PT, MAX_SIDE_PT = 3.5, 22.0  # printed check boxes, from a small □ glyph to a drawn box
 
 
 def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = None) -> list[tuple[float, float, float, bool]]:
-    """(centre x, centre y, side, ticked) of every small square outline; `scale` is points per pixel."""
+    """(centre x, centre y, side, ticked) of every small square outline; `scale` is points per pixel.
+
+    A scan breaks a printed box's thin edges apart (binarised, they come out dashed, a corner open),
+    so the box has no closed outline and a pen tick over it is lost: the page is looked at a second
+    time with gaps of a pixel or two closed (a box's edges, never the space between characters),
+    and a square found only then is judged on the ink of the page as scanned."""
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if rules is not None:
         binary = cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    marks = _boxes_in(binary, binary, scale)
+    faint = _faint_lines(gray, scale)
+    if rules is not None:
+        faint = cv2.bitwise_and(faint, cv2.bitwise_not(rules))
+    for m in _boxes_in(faint, binary, scale):
+        if all(abs(m[0] - o[0]) > o[2] / 2 or abs(m[1] - o[1]) > o[2] / 2 for o in marks):
+            marks.append(m)
+    return marks
+
+
+def _faint_lines(gray: np.ndarray, scale: float) -> np.ndarray:
+    """The page binarised against its neighbourhood (a hairline scanned light grey stays ink where
+    one threshold for the page drops it), with gaps of a pixel or two closed: a box's broken edges
+    join up, the space between characters stays open."""
+    block = 2 * max(3, int(round(5.5 / scale))) + 1  # about a line of text's height around each pixel
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, FAINT)
+    return cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+
+
+def _boxes_in(binary: np.ndarray, ink_of: np.ndarray, scale: float) -> list[tuple[float, float, float, bool]]:
+    """The check boxes whose outlines are closed in `binary`; their ink inside counted in `ink_of`."""
     contours, hierarchy = cv2.findContours(binary, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
         return []
@@ -60,7 +87,7 @@ def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = N
             own = labels == labels[py, px]
         if not _isolated(binary, bx, by, bw, bh, own):
             continue  # a square touching other strokes is part of a character (口 in 品, 回 …)
-        ink = inner > 0
+        ink = ink_of[by : by + bh, bx : bx + bw][border:-border, border:-border] > 0
         if _straight_stroke(ink):
             continue  # a straight stroke across the square: 日, 田, 目, 回 …, not a tick
         ticked = overshoot or ink.mean() > 0.08
@@ -69,8 +96,29 @@ def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = N
 
 
 def _straight_stroke(ink: np.ndarray) -> bool:
-    """A row or column of the square's inside inked nearly all across (the bar of 日, 田, 目)."""
-    return bool(ink.any() and ((ink.mean(axis=1) > 0.75).any() or (ink.mean(axis=0) > 0.75).any()))
+    """A row or column of the square's inside inked nearly all across, in a thin band with little
+    ink either side of it (the bar of 日, 田, 目, 围); a bold pen tick fills rows across too, but
+    amid more of its own ink."""
+    if not ink.any():
+        return False
+    return _bar(ink.mean(axis=1)) or _bar(ink.mean(axis=0))
+
+
+def _bar(cover: np.ndarray) -> bool:
+    """Whether `cover` (each row's or column's share inked) holds a run above 0.75 at most a fifth of
+    its length long (2 at least) whose neighbours two steps out are under half inked."""
+    full, n = cover > 0.75, len(cover)
+    limit, start = max(2, int(0.2 * n)), None
+    for i in range(n + 1):
+        if i < n and full[i]:
+            start = i if start is None else start
+            continue
+        if start is not None and i - start <= limit:
+            before, after = start - 2, i + 1
+            if (before < 0 or cover[before] < 0.5) and (after >= n or cover[after] < 0.5):
+                return True
+        start = None
+    return False
 
 
 def _largest_hole(contours: Sequence[np.ndarray], hierarchy: np.ndarray, i: int) -> float:
@@ -136,9 +184,11 @@ def _square_in(frame: np.ndarray, lo: int) -> tuple[int, int, int, int] | None:
 
 def _isolated(binary: np.ndarray, x: int, y: int, w: int, h: int, own: np.ndarray | None = None) -> bool:
     """No ink in a margin around the square but its own component (`own`: a tick running out of
-    it); a tick may cross its top-right corner."""
-    m = max(2, int(round(0.25 * max(w, h))))
-    y0, y1, x0, x1 = max(0, y - m), min(binary.shape[0], y + h + m), max(0, x - m), min(binary.shape[1], x + w + m)
+    it); a tick may cross its top-right corner. The margin is narrower left and right: a printed □
+    is set in its line as tight as the characters beside it (□是), while the 口 of 品 or 回 has
+    strokes of its own character close above, below or all around."""
+    m, n = max(2, int(round(0.25 * max(w, h)))), max(2, int(round(0.12 * max(w, h))))
+    y0, y1, x0, x1 = max(0, y - m), min(binary.shape[0], y + h + m), max(0, x - n), min(binary.shape[1], x + w + n)
     around = binary[y0:y1, x0:x1].copy()
     around[y - y0 : y - y0 + h, x - x0 : x - x0 + w] = 0
     if own is not None:
