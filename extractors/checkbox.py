@@ -22,19 +22,31 @@ def find_checkboxes(gray: np.ndarray, scale: float, rules: np.ndarray | None = N
 
     A scan breaks a printed box's thin edges apart (binarised, they come out dashed, a corner open),
     so the box has no closed outline and a pen tick over it is lost: the page is looked at a second
-    time with gaps of a pixel or two closed (a box's edges, never the space between characters),
-    and a square found only then is judged on the ink of the page as scanned."""
+    time, binarised against each pixel's neighbourhood with gaps of a pixel or two closed (a box's
+    edges, never the space between characters). A square found only then must be about as tall as
+    the text (a printed □ is set in its line; a small loop inside a character is not) and is judged
+    ticked on the ink of the page as scanned: inside its edges, or a tick running out of it."""
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if rules is not None:
         binary = cv2.bitwise_and(binary, cv2.bitwise_not(rules))
-    marks = _boxes_in(binary, binary, scale)
+    height = _text_height(binary, scale)
+    marks = [m for m in _boxes_in(binary, binary, scale) if m[2] >= 0.5 * height]  # not the 日 of 时
     faint = _faint_lines(gray, scale)
     if rules is not None:
         faint = cv2.bitwise_and(faint, cv2.bitwise_not(rules))
+    least = 0.75 * height  # a printed □ is set about as tall as the text
     for m in _boxes_in(faint, binary, scale):
-        if all(abs(m[0] - o[0]) > o[2] / 2 or abs(m[1] - o[1]) > o[2] / 2 for o in marks):
+        if m[2] >= least and all(abs(m[0] - o[0]) > o[2] / 2 or abs(m[1] - o[1]) > o[2] / 2 for o in marks):
             marks.append(m)
     return marks
+
+
+def _text_height(binary: np.ndarray, scale: float) -> float:
+    """The height of the page's characters: most ink components of a check box's size range are
+    characters or parts of them, the tall ones (a fourth of them) whole characters."""
+    heights = cv2.connectedComponentsWithStats(binary, connectivity=8)[2][1:, 3]
+    heights = heights[(heights >= MIN_SIDE_PT / scale) & (heights <= 1.8 * MAX_SIDE_PT / scale)]
+    return float(np.percentile(heights, 75)) if len(heights) else 0.0
 
 
 def _faint_lines(gray: np.ndarray, scale: float) -> np.ndarray:
@@ -64,7 +76,7 @@ def _boxes_in(binary: np.ndarray, ink_of: np.ndarray, scale: float) -> list[tupl
             continue  # no room inside: a stroke or a character, not a box (cheap test first)
         square = _square_in(binary[y : y + h, x : x + w], lo)
         out = "other" if square is None else _outside(binary[y : y + h, x : x + w], square)
-        if out == "tick" or (out == "none" and (bw_bh := _area(square)) >= 0.7 * w * h and bw_bh > 0):
+        if out == "tick" or (out == "none" and (bw_bh := _area(square)) >= 0.5 * w * h and bw_bh > 0):
             bx, by, bw, bh = _shifted(square, x, y)  # type: ignore[arg-type]
             overshoot = out == "tick"
         elif _plain_square(cnt, w, h, lo, hi):
@@ -90,6 +102,8 @@ def _boxes_in(binary: np.ndarray, ink_of: np.ndarray, scale: float) -> list[tupl
         ink = ink_of[by : by + bh, bx : bx + bw][border:-border, border:-border] > 0
         if _straight_stroke(ink):
             continue  # a straight stroke across the square: 日, 田, 目, 回 …, not a tick
+        if overshoot and ink_of is not binary:  # specks of the faint look are no pen
+            overshoot = _outside(ink_of[y : y + h, x : x + w], square) == "tick"  # type: ignore[arg-type]
         ticked = overshoot or ink.mean() > 0.08
         marks.append((bx + bw / 2, by + bh / 2, float(max(bw, bh)), bool(ticked)))
     return marks
