@@ -19,6 +19,7 @@ import resource
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -106,6 +107,26 @@ _NOT_TEXT = re.compile(r"[\d\s\W_]+", re.UNICODE)
 Case = tuple[str, int, set[int], int, set[int], set[int], set[int]]
 
 
+def _fold(text: str) -> str:
+    return re.sub(r"\d+(?:\.\d+)?", "#", re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", text)))
+
+
+_TEMPLATE_LINES: dict[int, set[str]] = {}
+
+
+def _template_lines(corpus: Corpus) -> set[str]:
+    """Lines that at least 2 % of the reports (and 5) hold whole, figures aside: the template's table
+    headers and fixed lines, standard wording like the rules' quotations."""
+    if id(corpus) not in _TEMPLATE_LINES:
+        counts: dict[str, int] = defaultdict(int)
+        for pages in corpus.pdf_pages:
+            for line in {_fold(ln) for p in pages for ln in p.split("\n")}:
+                counts[line] += 1
+        floor = max(5, math.ceil(0.02 * len(corpus.pdf_pages)))
+        _TEMPLATE_LINES[id(corpus)] = {ln for ln, c in counts.items() if c >= floor}
+    return _TEMPLATE_LINES[id(corpus)]
+
+
 def _data_row(line: str) -> bool:
     """A line of figures and short labels (a table row): copied unchanged it is part of the copied block,
     but edited (its figures changed) nothing of the source is left to recognise."""
@@ -118,9 +139,11 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
     in PAN's corpora: consecutive copied lines that follow each other in both reports are one case, across
     line and page breaks; lines put in another order (a reshuffled copy) are cases of their own.
     Neutral characters are copied but need not be found (table data rows, standard wording, the source's
-    headings inside a copied block): evidence covering them is neither right nor wrong. A block of neutral
+    headings inside a copied block, the template's fixed lines): evidence covering them is neither right
+    nor wrong. A block of neutral
     lines alone is a case without characters (not counted, only its neutral ones used)."""
     out = []
+    template = _template_lines(corpus)
     for c in corpus.cases:
         if kinds and c.kind not in kinds:
             continue
@@ -134,7 +157,7 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
         for (p, s, e), (s0, s1) in sorted(whole.items()):
             a0, a1 = _glob(cp, p, s), _glob(cp, p, e)
             src = segs.get((p, s, e), set())
-            if _data_row(sfull[s0:s1]):
+            if _data_row(sfull[s0:s1]) or _fold(sfull[s0:s1]) in template:
                 src = set()
             own = set(range(a0, a1)) if src else set()
             last = merged[-1] if merged else None
