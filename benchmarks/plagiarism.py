@@ -175,9 +175,11 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
     return out
 
 
-def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set[int]]]:
+def _detections(views: Views, flags: list[Flag], ppt: str, slides_of: int | None = None,
+                copier_of: dict[frozenset[int], int] | None = None) -> list[dict[int, set[int]]]:
     """Per evidence of PDF vs PDF (ppt ""), slides vs a PDF ("pdf") or slides vs slides ("ppt"):
-    team -> PDF positions."""
+    team -> PDF positions. With slides vs a PDF, `slides_of` 0 keeps the copier's slides against the
+    source's PDF, 1 the copier's PDF against the source's slides (`copier_of` tells the copier)."""
     tid = {t.team_id: i for i, t in enumerate(views.corpus.teams)}
     out = []
     for f in flags:
@@ -187,6 +189,10 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
             slides = fa.endswith(".pptx") + fb.endswith(".pptx")
             if slides != {"": 0, "pdf": 1, "ppt": 2}[ppt]:
                 continue
+            if slides_of is not None and copier_of is not None:
+                slide_team = ia if fa.endswith(".pptx") else ib
+                if (slide_team == copier_of.get(frozenset((ia, ib)), -1)) != (slides_of == 0):
+                    continue
             ra = views.ranges(ia, fa, e.a_page, e.a_page_end, e.a_text, e.a_spans)
             rb = views.ranges(ib, fb, e.b_page, e.b_page_end, e.b_text, e.b_spans)
             if ra is not None and rb is not None and ia != ib:
@@ -195,6 +201,18 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
 
 
 def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: str = "") -> dict[str, float]:
+    """PAN plagdet; slides vs a PDF measured in each direction apart (the copier's slides against the
+    source's pages, its pages against the source's slides: each is one view of the case) and averaged."""
+    if ppt != "pdf":
+        return _plagdet(views, flags, kinds, ppt)
+    both = [_plagdet(views, flags, kinds, ppt, k) for k in (0, 1)]
+    out = {k: (both[0][k] + both[1][k]) / 2 for k in ("precision", "recall", "granularity")}
+    f1 = 2 * out["precision"] * out["recall"] / (out["precision"] + out["recall"]) if out["recall"] else 0.0
+    return {"plagdet": f1 / math.log2(1 + out["granularity"]), **out, "cases": both[0]["cases"]}
+
+
+def _plagdet(views: Views, flags: list[Flag], kinds: set[str] | None, ppt: str, slides_of: int | None = None
+             ) -> dict[str, float]:
     """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity).
     On slides the cases are cut to what the slides show of each side (a slide shows a line's start).
     Characters of evidence that are whitespace or a case's neutral characters count neither way."""
@@ -204,7 +222,9 @@ def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt:
                  for k, cp, c, sc, s, nc, ns in cases]
     cases = [x for x in cases if x[2] and x[4]]
     copiers = {(cp, sc) for _, cp, _, sc, _, _, _ in cases}
-    dets = [d for d in _detections(views, flags, ppt) if tuple(d) in copiers or tuple(d)[::-1] in copiers]
+    copier_of = {frozenset((c.copier, c.source)): c.copier for c in views.corpus.cases}
+    dets = [d for d in _detections(views, flags, ppt, slides_of, copier_of)
+            if tuple(d) in copiers or tuple(d)[::-1] in copiers]
     all_cases = _cases(views.corpus)
     rec_sum, detected, gran_sum = 0.0, 0, 0
     for _, cp, cc, sc, scs, _, _ in cases:
