@@ -145,9 +145,10 @@ def _chain_runs(runs: np.ndarray, rare: np.ndarray, p: Params) -> list[list]:
     return [c for c in out if c[4] >= p.run_rare_chars]
 
 
-def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int]:
+def align(a: Side, b: Side, p: Params | None = None, fuzzy: bool = True) -> tuple[list[Passage], int]:
     """The copied passages, and how many distinct rare n-grams A and B share inside them (the copy's
-    own fingerprint, which reports that are merely alike in wording and subject lack)."""
+    own fingerprint, which reports that are merely alike in wording and subject lack). Without `fuzzy`
+    only identical runs (a cheap probe for one copied paragraph)."""
     p = p or Params()
     ii, jj = seed_matches(a, b, p.max_occ)
     passages: list[Passage] = []
@@ -170,7 +171,8 @@ def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int
             continue
         a_used[c[0] : c[1]] = True
         passages.append(Passage(c[0], c[1], c[2], c[3], "run", c[5]))
-    passages += _fuzzy(a, b, ii, jj, a_used, p)
+    if fuzzy:
+        passages += _fuzzy(a, b, ii, jj, a_used, p)
     merged = _merge(a, b, sorted(passages, key=lambda x: x.a_start), p)
     inside = np.zeros(len(a.nt.text) + 1, bool)  # where rare shared text counts: anchoring runs, fuzzy sentences
     for c in chains:
