@@ -104,7 +104,7 @@ CASE_GAP = 40  # source characters a passage may skip and stay one (standard wor
 MIN_TEXT = 13  # CNKI's shortest copy: a line with less text than this besides figures is a table's data row
 _NOT_TEXT = re.compile(r"[\d\s\W_]+", re.UNICODE)
 
-Case = tuple[str, int, set[int], int, set[int], set[int], set[int]]
+Case = tuple[str, int, set[int], int, set[int], set[int], set[int], list[tuple[int, int, int, int]]]
 
 
 def _fold(text: str) -> str:
@@ -166,13 +166,33 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
                 last[2] |= own
                 last[3] |= src
                 last[6] |= set(range(a0, a1))
+                last[7] += [(a0, a1, s0, s1)] if src else []
             else:
-                merged.append([a0, a1, own, src, s0, s1, set(range(a0, a1))])
-        for _, _, own, src, s0, s1, lines in merged:
+                merged.append([a0, a1, own, src, s0, s1, set(range(a0, a1)), [(a0, a1, s0, s1)] if src else []])
+        for _, _, own, src, s0, s1, lines, pairs in merged:
             own = {k for k in own if not cfull[k].isspace()}
             src = {k for k in src if not sfull[k].isspace()}
-            out.append((c.kind, c.copier, own, c.source, src, lines - own, set(range(s0, s1)) - src))
+            out.append((c.kind, c.copier, own, c.source, src, lines - own, set(range(s0, s1)) - src, pairs))
     return out
+
+
+def _on_slides(views: Views, case: Case, ppt: str, slides_of: int | None) -> Case:
+    """The case cut to what the compared slides can show: a slide shows the start of some lines. Against a
+    PDF, the slide side is cut to its slides and the PDF side to the characters of the same lines there
+    (mapped line by line, in proportion); slides against slides keep what both sides' slides show."""
+    kind, cp, cc, sc, scs, nc, ns, pairs = case
+    show_c, show_s = views.on_slides[cp], views.on_slides[sc]
+    to_s, to_c = set(), set()
+    for a0, a1, s0, s1 in pairs:
+        ka = [k for k in range(a0, a1) if k in show_c]
+        ks = [k for k in range(s0, s1) if k in show_s]
+        to_s |= {s0 + (k - a0) * (s1 - s0) // max(a1 - a0, 1) for k in ka}
+        to_c |= {a0 + (k - s0) * (a1 - a0) // max(s1 - s0, 1) for k in ks}
+    if ppt == "ppt":
+        return kind, cp, cc & show_c & to_c, sc, scs & show_s & to_s, nc, ns, pairs
+    if slides_of == 1:
+        return kind, cp, cc & to_c, sc, scs & show_s, nc, ns, pairs
+    return kind, cp, cc & show_c, sc, scs & to_s, nc, ns, pairs
 
 
 def _detections(views: Views, flags: list[Flag], ppt: str, slides_of: int | None = None,
@@ -218,16 +238,15 @@ def _plagdet(views: Views, flags: list[Flag], kinds: set[str] | None, ppt: str, 
     Characters of evidence that are whitespace or a case's neutral characters count neither way."""
     cases = _cases(views.corpus, kinds)
     if ppt:
-        cases = [(k, cp, c & views.on_slides[cp], sc, s & views.on_slides[sc], nc, ns)
-                 for k, cp, c, sc, s, nc, ns in cases]
+        cases = [_on_slides(views, x, ppt, slides_of) for x in cases]
     cases = [x for x in cases if x[2] and x[4]]
-    copiers = {(cp, sc) for _, cp, _, sc, _, _, _ in cases}
+    copiers = {(cp, sc) for _, cp, _, sc, *_ in cases}
     copier_of = {frozenset((c.copier, c.source)): c.copier for c in views.corpus.cases}
     dets = [d for d in _detections(views, flags, ppt, slides_of, copier_of)
             if tuple(d) in copiers or tuple(d)[::-1] in copiers]
     all_cases = _cases(views.corpus)
     rec_sum, detected, gran_sum = 0.0, 0, 0
-    for _, cp, cc, sc, scs, _, _ in cases:
+    for _, cp, cc, sc, scs, *_ in cases:
         hit_cp, hit_sc, n_det = set(), set(), 0
         for d in dets:
             if cp in d and sc in d:
@@ -245,7 +264,7 @@ def _plagdet(views: Views, flags: list[Flag], kinds: set[str] | None, ppt: str, 
         keys = list(d)
         hit = {k: set() for k in keys}
         neutral = {k: set() for k in keys}
-        for _, cp, cc, sc, scs, nc, ns in all_cases:
+        for _, cp, cc, sc, scs, nc, ns, _ in all_cases:
             if cp in d and sc in d:
                 hit[cp] |= cc & d[cp]
                 hit[sc] |= scs & d[sc]
