@@ -18,7 +18,7 @@ import numpy as np
 
 from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
-from .align import Params, Passage, Side, align, copied_chars, rare_total
+from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
@@ -69,6 +69,9 @@ class SimilarityParams:
     # ... or, fewer rare n-grams (its words the template's), but this many figures, all the source's: its
     # facts are copied (another team's paragraph on the same template carries its own dates and counts)
     paragraph_figures: int = 4
+    # ... or a passage of this much running text (table rows and template aside) whose figures (at least
+    # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
+    paragraph_prose: int = 100
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
     align: Params = field(default_factory=Params)
     paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
@@ -130,6 +133,7 @@ class _PairResult:
     paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
     passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
     light: bool = False  # first pass only (a probe): compared again in full once flagged
+    prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
 
 
 def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
@@ -167,6 +171,9 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     longest = max(
         (int((~a.excluded[p.a_start : p.a_end]).sum()) for p in passages if _exact_figures(a, b, p)), default=0
     )
+    prose = max((prose_chars(a, p.a_start, p.a_end) for p in passages
+                 if _exact_figures(a, b, p) and len(figures_in(a.nt.text[p.a_start : p.a_end])) >= s.align.prose_figures),
+                default=0)
     figures = same_figures(a, b, passages)
     if s.densify and not light and rare >= s.min_rare and ca >= s.min_chars:
         passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
@@ -178,7 +185,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     for e in ev:
         e.a_file, e.b_file = fa, fb
     return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
-                       light)
+                       light, prose)
 
 
 def find_flags(
@@ -326,7 +333,7 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     same, figures = best.figures
     paragraph = best.longest >= s.paragraph_own * factor and (
         best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
-    )
+    ) or best.prose >= s.paragraph_prose * factor
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
         strong = short = False
     reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
