@@ -105,7 +105,7 @@ class _Prepared:
 
     def side(self, i: int) -> Side:
         if i not in self.cache:
-            nt = normalize_pages(list(self.reports[i].pages))
+            nt = normalize_pages(list(self.reports[i].pages), lines_are_sentences=self.reports[i].kind == "report_ppt")
             h = ngram_hashes(nt.text)
             common = common_mask(self.df.of(ngram_hashes(nt.text, COMMON_N)) >= self.common_df, len(nt.text))
             template = boilerplate_mask(h, len(nt.text))
