@@ -54,6 +54,9 @@ class SimilarityParams:
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
     min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
+    # or: the other report is the query's one clear source (paraphrase.margin above the next candidate on
+    # rare n-grams) and the passages hold this share of min_rare_share (and min_rare, min_chars)
+    clear_share: float = 0.5
     small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
     ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
     max_evidence: int = 200  # a reshuffled copy is one piece of evidence per line
@@ -133,6 +136,7 @@ class _PairResult:
     paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
     passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
     light: bool = False  # first pass only (a probe): compared again in full once flagged
+    clear: bool = False  # the other report is the query's one clear source by candidate cosine
     prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
 
 
@@ -185,7 +189,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     for e in ev:
         e.a_file, e.b_file = fa, fb
     return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
-                       light, prose)
+                       light, reword, prose)
 
 
 def find_flags(
@@ -397,7 +401,9 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_share >= s.min_rare_share * factor and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
+    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
+        s.clear_share if any(p.clear for p in pairs) else 1.0
+    )
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
     same, figures = best.figures
     paragraph = best.longest >= s.paragraph_own * factor and (
