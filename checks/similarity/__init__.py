@@ -49,7 +49,8 @@ class SimilarityParams:
     # paragraph moves a report's cosine little, but its source still ranks among the first
     probe_k: int = 3
     probe_floor: float = 0.05
-    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams (a long stretch)
+    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams ...
+    probe_window: int = 200  # ... inside this many characters of the query (a copied paragraph packs them)
     min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
@@ -215,7 +216,10 @@ def find_flags(
         grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k,
         min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up,
     ), s, runner_up)
-    probes = [(q, o, c) for q, o, c in probes if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared]
+    dense = _DenseRare(reports, df_passage, s.rare_df)
+    probes = [(q, o, c) for q, o, c in probes
+              if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared  # cheap first
+              and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
@@ -354,6 +358,28 @@ def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int
     """Passage n-grams (sorted unique) two reports share that at most `rare_df` teams use."""
     common = np.intersect1d(a, b, assume_unique=True)
     return int((df.of(common) <= rare_df).sum()) if len(common) else 0
+
+
+class _DenseRare:
+    """For a probe: how many passage n-grams of at most `rare_df` teams a query shares with another report
+    inside its densest window. A copied paragraph packs them together; two reports merely on one subject
+    share as many, scattered. Costs one normalisation per query, a lookup per probe."""
+
+    def __init__(self, reports: Sequence[ReportText], df: DocFreq, rare_df: int):
+        self.reports, self.df, self.rare_df = reports, df, rare_df
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, q: int, other: np.ndarray, window: int) -> int:
+        if q not in self.cache:
+            h = ngram_hashes(normalize_pages(list(self.reports[q].pages)).text, COMMON_N)
+            self.cache[q] = (h, self.df.of(h) <= self.rare_df)
+        h, rare = self.cache[q]
+        if not len(h) or not len(other):
+            return 0
+        i = np.minimum(np.searchsorted(other, h), len(other) - 1)
+        hit = (other[i] == h) & rare
+        c = np.concatenate(([0], np.cumsum(hit)))
+        return int((c[window:] - c[:-window]).max()) if len(hit) > window else int(c[-1])
 
 
 def _split(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]
