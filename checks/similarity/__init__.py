@@ -1,9 +1,12 @@
 """Plagiarism flags (第十五条): candidates by TF-IDF over rare n-grams, evidence by text alignment,
 boilerplate and common wording excluded, one flag per pair of teams with a stable id.
 
-The flag decision rests on the first alignment pass (align.py): rare shared text, vetoed when the aligned
-sentences' figures disagree throughout (same template, another team), or one long passage whose figures
-all agree (a copied paragraph). The second pass (densify.py) then completes the flagged copy's evidence."""
+The flag decision rests on the first alignment pass (align.py): rare shared text (less of it for the
+query's one clear source), vetoed when the aligned sentences' figures disagree throughout (same template,
+another team), or one long passage whose figures all agree (a copied paragraph, found through a probe of
+the query's best few candidates below the cosine floor), or sentences rewritten in order (paraphrase.py).
+The second pass (densify.py) then completes the flagged copy's evidence; slides take theirs from the
+reports' own (`_project_slides`)."""
 
 from __future__ import annotations
 
