@@ -25,7 +25,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_ngrams, doc_freq
+from .index import DocFreq, candidates, corpus_ngrams, doc_freq, sorted_unique
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -215,10 +215,12 @@ def find_flags(
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}
-    found, probes = _split(candidates(
-        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k,
-        min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up,
-    ), s, runner_up)
+    cand_df = min(common_df, s.cand_df_max)
+    found = candidates(grams, group_of, queries, df, cand_df=cand_df, top_k=s.top_k,
+                       min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up)
+    if len(queries) * 2 < len(grams):  # a nightly run: candidates weighed the queries' n-grams alone
+        found = _full_norms(found, grams, queries, df, cand_df)
+    found, probes = _split(found, s, runner_up)
     dense = _DenseRare(reports, df_passage, s.rare_df)
     probes = [(q, o, c) for q, o, c in probes
               if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared  # cheap first
@@ -355,6 +357,25 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
         return done[i]
 
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
+
+
+def _full_norms(found: list[tuple[int, int, float]], grams: Sequence[np.ndarray], queries: Sequence[int],
+                df: DocFreq, cand_df: int) -> list[tuple[int, int, float]]:
+    """Cosines of a nightly run put on the scale of a full one. There the other report's vector holds only
+    the n-grams the new reports use, so its norm is too small and every cosine too large (more so the
+    rarer the features weighed); the product itself is exact. Recomputed for the candidates alone."""
+    vocab = sorted_unique(np.concatenate([grams[q] for q in queries])) if queries else np.zeros(0, np.uint32)
+    scale: dict[int, float] = {}
+    for o in {o for _, o, _ in found}:
+        g = grams[o]
+        c = df.of(g)
+        keep = (c >= 2) & (c <= cand_df)
+        w = (np.log(df.groups / np.maximum(c[keep], 1)) + 1.0) ** 2
+        i = np.minimum(np.searchsorted(vocab, g[keep]), max(len(vocab) - 1, 0))
+        seen = vocab[i] == g[keep] if len(vocab) else np.zeros(int(keep.sum()), bool)
+        full = float(w.sum())
+        scale[o] = math.sqrt(float(w[seen].sum()) / full) if full else 1.0
+    return [(q, o, cos * scale[o]) for q, o, cos in found]
 
 
 def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int:
