@@ -31,6 +31,7 @@ class NormText:
     offset: np.ndarray  # int32, offset of each normalised char inside its original page text
     pages: list[str] = field(default_factory=list)  # the original page texts
     sent_id: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sentence of each char
+    table: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # char of a table row (cells)
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +50,15 @@ def _fold_table() -> np.ndarray:
     return table
 
 
+def _cell_lines(cp: np.ndarray) -> np.ndarray:
+    """Bool per char: on a line of cells (two or more blanks between words: a table row)."""
+    nl = cp == 10
+    line = np.cumsum(nl) - nl  # line index of each char (a break belongs to the line it ends)
+    blank = (cp == 32) | (cp == 9) | (cp == 0x3000)
+    per_line = np.bincount(line, weights=blank, minlength=int(line[-1]) + 1 if len(line) else 0)
+    return per_line[line] >= 2
+
+
 def _line_ends(cp: np.ndarray) -> np.ndarray:
     """Bool per char: a line break that ends a sentence. A sentence wrapped over lines goes on across the
     break (so two reports wrapping it differently still compare sentence to sentence); a break after a
@@ -64,7 +74,9 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
     return out
 
 
-def normalize_pages(pages: list[str]) -> NormText:
+def normalize_pages(pages: list[str], lines_are_sentences: bool = False) -> NormText:
+    """`lines_are_sentences`: every line break ends a sentence (slides: each line is a bullet of its own,
+    never a sentence wrapped over lines)."""
     if not pages:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
     table = _fold_table()
@@ -74,7 +86,7 @@ def normalize_pages(pages: list[str]) -> NormText:
     lens = np.array([len(t or "") + 1 for t in pages], dtype=np.int64)
     ends = np.cumsum(lens) - 1
     allc = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
-    stop = _line_ends(cp)
+    stop = (cp == 10) if lines_are_sentences else _line_ends(cp)
     stop[ends] = True
     allc[stop] = 1
     sent = np.cumsum(allc == 1).astype(np.int32)
@@ -82,7 +94,8 @@ def normalize_pages(pages: list[str]) -> NormText:
     page = np.repeat(np.arange(len(pages), dtype=np.int32), lens)
     offset = (np.arange(len(cp), dtype=np.int64) - np.repeat(ends - lens + 1, lens)).astype(np.int32)
     text = allc[keep].astype("<u4").tobytes().decode("utf-32-le")
-    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep])
+    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep],
+                    table=_cell_lines(cp)[keep])
 
 
 def codepoints(text: str) -> np.ndarray:
