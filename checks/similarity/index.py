@@ -137,6 +137,49 @@ def doc_freq(grams: Sequence[np.ndarray], group_of: Sequence[int]) -> DocFreq:
     return DocFreq(h, c, len(by_group))
 
 
+_BUCKET_BITS = 24  # 16M-entry table (16 MB) on the hashes' high bits: a cheap first test of membership
+_BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB of float64 stays in cache,
+# which makes the scattered accumulation three times faster than a block of 50 MB
+_BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of temporaries
+
+
+def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR structure of the reports' n-grams found in the sorted `vocab`: (indptr, columns, row of each
+    entry). All reports at once, no Python loop per report: a table on the hashes' high bits drops most
+    n-grams outside the vocabulary before the binary search, which is what costs at 30M+ n-grams."""
+    lens = np.fromiter((len(g) for g in grams), np.int64, len(grams))
+    if not len(vocab) or not lens.sum():
+        return np.zeros(len(grams) + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    shift = np.uint32(32 - _BUCKET_BITS)
+    table = np.zeros(1 << _BUCKET_BITS, bool)
+    table[vocab >> shift] = True
+    flat = np.concatenate(grams)
+    pos = np.flatnonzero(table[flat >> shift])
+    del table
+    val = flat[pos]
+    del flat
+    j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
+    hit = vocab[j] == val
+    pos, cols = pos[hit], j[hit]
+    rows = np.searchsorted(np.cumsum(lens), pos, side="right")
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(grams)))))
+    return indptr, cols, rows
+
+
+def _blocks(queries: np.ndarray, cost: np.ndarray, n: int) -> list[np.ndarray]:
+    """Consecutive query blocks bounded in dense cells and in shared-feature contributions."""
+    out, start, acc = [], 0, 0.0
+    most = max(1, _BLOCK_CELLS // max(n, 1))
+    for k, c in enumerate(cost.tolist()):
+        if k > start and (k - start >= most or acc + c > _BLOCK_PAIRS):
+            out.append(queries[start:k])
+            start, acc = k, 0.0
+        acc += c
+    if start < len(queries):
+        out.append(queries[start:])
+    return out
+
+
 def candidates(
     grams: Sequence[np.ndarray],
     group_of: Sequence[int],
@@ -146,7 +189,6 @@ def candidates(
     cand_df: int,
     top_k: int,
     min_score: float,
-    block: int = 512,
     clear_floor: float = 1.0,
     clear_margin: float = 2.0,
     runner_up: dict[int, float] | None = None,
@@ -154,7 +196,11 @@ def candidates(
     """(query, other, cosine) for each query's top-k most similar reports of other groups, plus its best
     one below `min_score` when that reaches `clear_floor` and `clear_margin` times the next (a rewritten
     copy keeps less rare wording, but still far more with its source than with anything else).
-    `runner_up`, when given, receives each query's second-best cosine."""
+    `runner_up`, when given, receives each query's second-best cosine.
+
+    Scores are accumulated over posting lists (n-gram -> reports) into a dense block of queries x reports:
+    every pair of reports shares some rare n-gram in a large corpus, so the score matrix is dense and a
+    sparse product spends most of its time building its own structure."""
     if len(queries) * 2 < len(grams):  # nightly: only the new reports' n-grams can score
         vocab = sorted_unique(np.concatenate([grams[q] for q in queries]))
         counts = df.of(vocab)
@@ -162,45 +208,78 @@ def candidates(
         vocab, counts = df.hashes, df.counts
     keep = (counts >= 2) & (counts <= cand_df)
     vocab = vocab[keep]
-    idf = np.log(df.groups / counts[keep]).astype(np.float32) + 1.0
-    rows, cols = [], []
-    for r, g in enumerate(grams):
-        j = np.searchsorted(vocab, g)
-        j = np.minimum(j, max(len(vocab) - 1, 0))
-        hit = vocab[j] == g if len(vocab) else np.zeros(len(g), bool)
-        cols.append(j[hit])
-        rows.append(np.full(int(hit.sum()), r, dtype=np.int32))
     if not len(vocab):
         return []
-    ci = np.concatenate(cols)
-    ri = np.concatenate(rows)
-    x = sparse.csr_matrix((idf[ci], (ri, ci)), shape=(len(grams), len(vocab)), dtype=np.float32)
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    idf = np.log(df.groups / counts[keep]).astype(np.float32) + 1.0
+    weight = idf.astype(np.float64) ** 2
+    n = len(grams)
+    indptr, cols, rows = feature_matrix(grams, vocab)
+    norms = np.sqrt(np.bincount(rows, weights=weight[cols], minlength=n))
     norms[norms == 0] = 1.0
-    x = sparse.diags(1.0 / norms).astype(np.float32) @ x
-    xt = x.T.tocsr()
-    groups = np.asarray(group_of)
-    out: list[tuple[int, int, float]] = []
+    # posting lists: the reports holding each n-gram
+    post = sparse.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=(n, len(vocab))).tocsc()
+    post_ptr, post_rows = post.indptr.astype(np.int64), post.indices.astype(np.int64)
+    post_len = np.diff(post_ptr)
+    feat_cost = np.bincount(rows, weights=post_len[cols], minlength=n)  # contributions per query
+    del post, rows
+    groups = np.asarray(group_of, dtype=np.int64)
+    by_group = np.argsort(groups, kind="stable")  # the reports of each team, for leaving a team's own out
+    group_ptr = np.searchsorted(groups[by_group], np.arange(groups.max() + 2))
+    inv = 1.0 / norms
     q = np.asarray(queries, dtype=np.int64)
-    for start in range(0, len(q), block):
-        qb = q[start : start + block]
-        s = (x[qb] @ xt).tocsr()
-        for n, qi in enumerate(qb):
-            lo, hi = s.indptr[n], s.indptr[n + 1]
-            idx, val = s.indices[lo:hi], s.data[lo:hi]
-            other = groups[idx] != groups[qi]
-            idx, val = idx[other], val[other]
-            if len(val):
-                top2 = np.sort(val[np.argpartition(-val, min(1, len(val) - 1))[:2]])[::-1]
-                best, second = float(top2[0]), float(top2[1]) if len(top2) > 1 else 0.0
-                if runner_up is not None:
-                    runner_up[int(qi)] = second
-                if clear_floor <= best < min_score and best >= clear_margin * second:
-                    out.append((int(qi), int(idx[int(np.argmax(val))]), best))
-            ok = val >= min_score
-            idx, val = idx[ok], val[ok]
-            if len(idx) > top_k:
-                part = np.argpartition(-val, top_k)[:top_k]
-                idx, val = idx[part], val[part]
-            out.extend((int(qi), int(j), float(v)) for j, v in zip(idx, val, strict=True))
+    out: list[tuple[int, int, float]] = []
+    for qb in _blocks(q, feat_cost[q], n):
+        scores = _block_scores(qb, indptr, cols, post_ptr, post_rows, post_len, weight, n)
+        scores *= inv[None, :]
+        scores *= inv[qb][:, None]
+        own_len = group_ptr[groups[qb] + 1] - group_ptr[groups[qb]]
+        own = by_group[_ranges(group_ptr[groups[qb]], own_len)]
+        scores[np.repeat(np.arange(len(qb)), own_len), own] = 0.0  # the query's own team
+        _pick(qb, scores, out, top_k, min_score, clear_floor, clear_margin, runner_up)
     return out
+
+
+def _block_scores(qb: np.ndarray, indptr: np.ndarray, cols: np.ndarray, post_ptr: np.ndarray,
+                  post_rows: np.ndarray, post_len: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Dense (len(qb), n) sums of the squared idf of the n-grams each query shares with each report."""
+    starts, lens = indptr[qb], indptr[qb + 1] - indptr[qb]
+    feats = cols[_ranges(starts, lens)]
+    plen = post_len[feats]
+    other = post_rows[_ranges(post_ptr[feats], plen)]
+    local = np.repeat(np.repeat(np.arange(len(qb), dtype=np.int64) * n, lens), plen)
+    acc = np.bincount(local + other, weights=np.repeat(weight[feats], plen), minlength=len(qb) * n)
+    return acc.reshape(len(qb), n)
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenated ranges [start, start + len) as one index array."""
+    total = int(lens.sum())
+    return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(total, dtype=np.int64)
+
+
+def _pick(qb: np.ndarray, scores: np.ndarray, out: list[tuple[int, int, float]], top_k: int, min_score: float,
+          clear_floor: float, clear_margin: float, runner_up: dict[int, float] | None) -> None:
+    """Each query's candidates from its row of scores (see `candidates`)."""
+    rows = np.arange(len(qb))
+    best_j = scores.argmax(axis=1)
+    best = scores[rows, best_j]
+    saved = best.copy()
+    scores[rows, best_j] = -1.0
+    second = np.maximum(scores.max(axis=1), 0.0) if scores.shape[1] > 1 else np.zeros(len(qb))
+    scores[rows, best_j] = saved
+    for n, qi in enumerate(qb.tolist()):
+        b = float(best[n])
+        if b <= 0.0:
+            continue  # shares no weighed n-gram with any other team
+        if runner_up is not None:
+            runner_up[qi] = float(second[n])
+        if clear_floor <= b < min_score and b >= clear_margin * float(second[n]):
+            out.append((qi, int(best_j[n]), b))
+        if b < min_score:
+            continue
+        row = scores[n]
+        idx = np.flatnonzero(row >= min_score)
+        if len(idx) > top_k:
+            idx = idx[np.argpartition(-row[idx], top_k)[:top_k]]
+        idx = idx[np.lexsort((idx, -row[idx]))]
+        out.extend((qi, int(j), float(row[j])) for j in idx.tolist())
