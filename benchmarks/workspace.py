@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,12 +41,12 @@ from core.model import (  # noqa: E402
 )
 from core.reference import recommending_units  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from pipeline.samples.served import add_user, banzu_env, served_workspace  # noqa: E402
 from pipeline.store import Store  # noqa: E402
 from pipeline.store import review as rv  # noqa: E402
 
 YEAR = 2024
 PASSWORD = "bench-pass-2024"
-BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 TEAM_KINDS = ("钢筋", "混凝土", "模板", "防水", "砌筑", "机电安装", "给排水", "路面", "隧道开挖", "试验检测")
 
@@ -208,26 +206,6 @@ def build(home: Path, n_units: int, n_teams: int, n_flags: int, seed: int = 0) -
         rv.decide_team(store, YEAR, t.team_id, "passed", None, reviewer)
 
 
-def serve(home: Path) -> tuple[subprocess.Popen, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BANZU_")} | {"BANZU_HOME": str(home)}
-    subprocess.run(
-        [str(BIN / "banzu"), "users", "add", "赵纪", "--role", "admin"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    proc = subprocess.Popen(
-        [str(BIN / "banzu"), "web", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    return proc, proc.stdout.readline().strip()
-
-
 def server_times(url: str, pages: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
     with httpx.Client(base_url=url, timeout=60) as c:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', c.get("/login/").text).group(1)
@@ -293,19 +271,17 @@ def main() -> None:
         f"store built in {time.perf_counter() - started:.1f} s: {args.units} units, {args.teams} teams, "
         f"{args.flags} flags ({home})"
     )
-    proc, url = serve(home)
+    env = banzu_env(home)
+    add_user(env, "赵纪", "admin", PASSWORD)
     pages = {
         "roster (65 units)": "/",
         "teams (600)": f"/{YEAR}/teams/",
         "flags queue, open": f"/{YEAR}/flags/",
         "flags queue, all 300": f"/{YEAR}/flags/?state=all",
     }
-    try:
+    with served_workspace(env) as url:
         server = server_times(url, pages, args.repeat)
         browser = browser_times(url, pages, args.repeat)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     print(
         f"{'page':24} {'server median':>14} {'server max':>11} {'HTTP wall':>10} {'HTML':>8} {'Chromium load':>14}"
     )

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from core.codes import Code
+from core.codes import Code, is_blocking
 
 PageSource = Literal["text_layer", "ocr", "mixed"]
 BBox = tuple[float, float, float, float]
@@ -25,6 +25,14 @@ class Problem(BaseModel):
     message: str
     page: int | None = None  # 1-based page of the file the problem concerns, when there is one
     file: str | None = None  # inbox-relative path of the file the problem concerns, when there is one
+    # extension: the reviewer's reason when the finding was dismissed in the workspace as wrong; it is still
+    # shown (struck through) but no longer counts
+    dismissed: str | None = None
+
+    @property
+    def blocks(self) -> bool:
+        """Whether this finding keeps its unit or team from being complete: the one rule for `complete`."""
+        return is_blocking(self.code) and not self.dismissed
 
     def contract(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from core.codes import CODES, Code, is_blocking
+from core.codes import CODES, Code
 from core.model import CompletenessReport, Document, Inbox, InboxFile, Problem, TeamPackage, TeamResult
 from core.reference import RecommendingUnit, YearRules
 
@@ -49,12 +49,12 @@ def check_completeness(inbox: Inbox, documents: dict[str, Document], rules: Year
         report.files.append(file_result(f, documents.get(f.sha256), rules, in_archive=f.path in archives,
                                         member=member))
     for a in analyses:
-        a.result.complete = not any(is_blocking(p.code) for p in a.result.problems)
+        a.result.complete = not any(p.blocks for p in a.result.problems)
         report.units.append(a.result)
     report.units.extend(unsubmitted_units(report.units, units, rules, now))
     for pkg in packages:
         _team_problems(pkg, rules, units)
-        pkg.result.complete = not any(is_blocking(p.code) for p in pkg.result.problems)
+        pkg.result.complete = not any(p.blocks for p in pkg.result.problems)
         report.teams.append(pkg.result)
     return report
 

@@ -76,7 +76,7 @@ def late_files(completeness: CompletenessReport) -> list[str]:
     """Files the completeness check found late (`late_submission`): it alone judges the deadline."""
     late: dict[str, None] = {}
     for _level, name, p in all_problems(completeness):
-        if p.code == LATE_CODE:
+        if p.code == LATE_CODE and not p.dismissed:
             source = p.file or next((u.source_file for u in completeness.units if u.unit == name), None)
             late[source or name] = None
     return list(late)
@@ -90,6 +90,8 @@ def problem_counts(completeness: CompletenessReport) -> dict[str, int]:
     """
     concerned: dict[str, set[str]] = {}
     for level, name, p in all_problems(completeness):
+        if p.dismissed:  # a reviewer found it wrong: shown, not counted
+            continue
         what = p.file or (name if level == "file" else f"{level}:{name}")
         concerned.setdefault(p.code, set()).add(what)
     counts = Counter({code: len(things) for code, things in concerned.items()})

@@ -64,6 +64,7 @@ class _Links:
             "code": p.code,
             "title": problem_title(p.code),
             "message": p.message,
+            "dismissed": p.dismissed,
             "page": p.page,
             "file": file if p.file or p.page else None,
             "href": self.original(file, p.page) if p.page else None,

@@ -73,7 +73,7 @@ def summary_markdown(
     incomplete = [u.unit for u in completeness.units if not u.complete]
     if incomplete:
         lines += ["", "## 材料不完整的推荐单位", ""]
-        lines += [f"- {_md(u.unit)}：" + "；".join(_md(problem_title(p.code)) for p in u.problems)
+        lines += [f"- {_md(u.unit)}：" + "；".join(_md(problem_title(p.code)) for p in u.problems if not p.dismissed)
                   for u in completeness.units if not u.complete][:30]
         if len(incomplete) > 30:
             lines.append(f"- ……共 {len(incomplete)} 个")

@@ -57,7 +57,9 @@ def _pages(pages: list[int], present: bool) -> str:
 
 
 def _problems_text(problems: list[Any]) -> str:
-    return "\n".join(f"{problem_title(p.code)}：{p.message}" for p in problems)
+    return "\n".join(
+        f"{problem_title(p.code)}：{p.message}" + (f"（已排除：{p.dismissed}）" if p.dismissed else "") for p in problems
+    )
 
 
 def _cell(value: Any) -> Any:

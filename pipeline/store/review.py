@@ -561,17 +561,37 @@ def disqualified_teams(store: Store, year: int) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- into the run's results
 
 
+def _without_dismissed(problems: list[Problem], gone: dict[str, Dismissal]) -> dict[str, Any]:
+    """The problems with the workspace's dismissals marked, and `complete` by the one rule (Problem.blocks)."""
+    marked = [
+        p.model_copy(update={"dismissed": gone[finding_key(p)].reason}) if finding_key(p) in gone else p
+        for p in problems
+    ]
+    return {"problems": marked, "complete": not any(p.blocks for p in marked)}
+
+
 def with_reviews(store: Store, report: CompletenessReport) -> CompletenessReport:
-    """The report with each team's 初选 decision and 第十五条 disqualification from the store."""
+    """The report with the workspace's decisions: each team's 初选 decision and 第十五条 disqualification,
+    and the findings reviewers dismissed as wrong (kept, marked, no longer counted toward `complete`)."""
     reviews = team_reviews(store, report.year)
     out = disqualified_teams(store, report.year)
+    gone = dismissed_findings(store, report.year)
+
+    def dismissals(kind: str, key: str, problems: list[Problem]) -> dict[str, Any]:
+        return _without_dismissed(problems, gone[(kind, key)]) if (kind, key) in gone else {}
+
     teams = [
         t.model_copy(
-            update={"review": reviews.get(t.team_id, TeamReview()), "disqualified": t.team_id in out}
+            update={
+                "review": reviews.get(t.team_id, TeamReview()),
+                "disqualified": t.team_id in out,
+                **dismissals("team", t.team_id, t.problems),
+            }
         )
         for t in report.teams
     ]
-    return report.model_copy(update={"teams": teams})
+    units = [u.model_copy(update=dismissals("unit", u.unit, u.problems)) for u in report.units]
+    return report.model_copy(update={"teams": teams, "units": units})
 
 
 def with_flag_decisions(store: Store, year: int, flags: list[Flag]) -> list[Flag]:

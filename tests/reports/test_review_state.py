@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
+from core.codes import BLOCKING
 from core.model import Flag, FlagSide, FlagsReport, TeamReview
 from pipeline.reports import write_reports
 from pipeline.reports.review_state import apply_review_state, disqualified_teams
@@ -92,13 +93,17 @@ def test_decisions_recorded_before_a_run_show_in_its_reports(tmp_path, completen
     from core.settings import get_settings
     from pipeline.intake import annotate_flags
     from pipeline.store import Store
-    from pipeline.store.review import Actor, decide_flag, decide_team, with_reviews
+    from pipeline.store.review import Actor, decide_flag, decide_team, dismiss_finding, with_reviews
 
     store = Store(get_settings())
     raw = [f.model_copy(update={"decision": None, "decision_note": None}) for f in flags.flags]
     store.save_flags(2024, raw)
     decide_flag(store, 2024, "f-strong", "confirmed", "与2023年成果报告大段雷同", Actor("纪检甲", "discipline", "web"))
     decide_team(store, 2024, "B0042-混凝土班组", "failed", "未获任何单位推荐", Actor("初审甲", "reviewer", "web"))
+    wrong = next(t for t in completeness.teams if not t.complete)  # every finding that blocks it judged wrong
+    for p in wrong.problems:
+        if p.blocks:
+            dismiss_finding(store, 2024, "team", wrong.team_id, p, "经核对材料齐全", Actor("初审甲", "reviewer", "web"))
     # the next run
     again = [f.model_copy(deep=True) for f in raw]
     store.save_flags(2024, again)
@@ -115,3 +120,8 @@ def test_decisions_recorded_before_a_run_show_in_its_reports(tmp_path, completen
     assert strong["decision"] == "confirmed" and strong["decided_by"] == "纪检甲" and strong["decided_at"]
     html = written["index.html"].read_text("utf-8")
     assert html.count("取消资格（第十五条）") >= 2  # the summary card and the team's badge
+    assert data[wrong.team_id]["complete"] is True  # the dismissed findings are kept, marked, not counted
+    assert {p.get("dismissed") for p in data[wrong.team_id]["problems"] if p["code"] in BLOCKING} == {"经核对材料齐全"}
+    assert "理由：经核对材料齐全" in html
+    ws = load_workbook(io.BytesIO(written["completeness.xlsx"].read_bytes()))["班组"]
+    assert any("（已排除：经核对材料齐全）" in str(c.value) for row in ws.iter_rows() for c in row)

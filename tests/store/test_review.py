@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from commands.main import app
-from core.model import CompletenessReport, Flag, FlagSide, Problem, TeamResult
+from core.codes import Code
+from core.model import CompletenessReport, Flag, FlagSide, Problem, TeamResult, UnitResult
 from core.settings import Settings
 from pipeline.store import Store
 from pipeline.store import review as rv
@@ -127,6 +128,31 @@ def test_flag_decisions_disqualify_this_years_teams(store: Store) -> None:
     assert (flags[0].decision, flags[0].decided_by) == ("confirmed", "赵纪") and flags[0].decided_at
     # the flag's trail also shows on both implicated teams
     assert [e.object_id for e in rv.audit_entries(store, "team", "A3")] == ["pair"]
+
+
+def test_a_dismissed_finding_stays_marked_and_no_longer_keeps_a_team_incomplete(store: Store) -> None:
+    wrong = Problem(code=Code.MISSING_REPORT_PPT, message="缺少成果报告（PPT）", file="班组申报/A1/报告.pdf")
+    late = Problem(code=Code.LATE_SUBMISSION, message="逾期提交")
+    letter = Problem(code=Code.MISSING_RECOMMENDATION_LETTER, message="缺少推荐函", page=1)
+    report = CompletenessReport(
+        year=2024,
+        teams=[TeamResult(team_id="A1", team="钢筋班组", problems=[wrong, late]),
+               TeamResult(team_id="A2", team="木工班组", problems=[wrong])],
+        units=[UnitResult(unit="中国安装协会", source_file="中国安装协会.pdf", listed=True, problems=[letter])],
+    )
+    rv.dismiss_finding(store, 2024, "team", "A1", wrong, "PPT 在压缩包里，已核对", REVIEWER)
+    rv.dismiss_finding(store, 2024, "unit", "中国安装协会", letter, "推荐函在第 3 页", REVIEWER)
+
+    reviewed = rv.with_reviews(store, report)
+    a1, a2 = reviewed.teams
+    assert a1.complete and [p.dismissed for p in a1.problems] == ["PPT 在压缩包里，已核对", None]
+    assert not a2.complete and a2.problems[0].dismissed is None  # the same wording on another team still counts
+    assert reviewed.units[0].complete and reviewed.units[0].problems[0].contract()["dismissed"] == "推荐函在第 3 页"
+    assert report.teams[0].problems[0].dismissed is None  # a new value; what it was given is untouched
+
+    key = rv.finding_key(wrong)
+    rv.restore_finding(store, 2024, "team", "A1", key, "再次核对：PPT 是 PDF 改名", REVIEWER)
+    assert not rv.with_reviews(store, report).teams[0].complete
 
 
 def test_audit_trail_refuses_update_and_delete_in_the_database(store: Store) -> None:

@@ -8,17 +8,13 @@ the server is the real `banzu web` on a free port.
 
 from __future__ import annotations
 
-import os
-import queue
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from pipeline.samples.served import add_user, banzu_env, served_workspace
 from tests.conftest import REPO
 
 YEAR = 2024
@@ -32,7 +28,6 @@ USERS = {
     "孙试": "secretariat",
 }  # 孙试 is the account the throttling test locks out
 HOSTILE_COMPANY = '<script>alert("x")</script><img src=x onerror=alert(1)>公司'
-BIN = Path(sys.executable).parent
 
 
 def run_intake_steps(inbox_dir: Path, home: Path, year: int) -> Path:
@@ -125,22 +120,6 @@ class Served:
         return run_intake_steps(self.inbox, self.home, YEAR)
 
 
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BANZU_")}
-    env.update(BANZU_HOME=str(home), PYTHONUNBUFFERED="1")
-    return env
-
-
-def _first_line(proc: subprocess.Popen, timeout: float) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
-    try:
-        return lines.get(timeout=timeout).strip()
-    except queue.Empty:
-        proc.kill()
-        raise RuntimeError("banzu web did not start") from None
-
-
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     from pipeline.samples import generate_inbox
@@ -154,31 +133,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
     strong = Store(Settings(home=home)).flag_records(YEAR)[0].flag_id
     weak = add_second_flag(home, YEAR)
-    env = _env(home)
+    env = banzu_env(home)
     for name, role in USERS.items():
-        subprocess.run(
-            [str(BIN / "banzu"), "users", "add", name, "--role", role],
-            input=PASSWORD + "\n",
-            text=True,
-            env=env,
-            check=True,
-            capture_output=True,
-            cwd=REPO,
-        )
-    proc = subprocess.Popen(
-        [str(BIN / "banzu"), "web", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=base,
-    )
-    try:
-        url = _first_line(proc, 120)
+        add_user(env, name, role, PASSWORD, cwd=REPO)
+    with served_workspace(env, cwd=base) as url:
         yield Served(url, home, inbox, out_dir, strong, weak, env)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ audit trail shows each step. Runs on the session's served workspace (a real inta
 from __future__ import annotations
 
 import random
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,12 +16,13 @@ from core.settings import Settings
 from grading.model import MaterialScore
 from grading.teams import teams_from_report
 from pipeline.samples.experts import expert_pool
+from pipeline.samples.served import add_user
 from pipeline.store import Store
 from pipeline.store.grading import GradingStore
 from pipeline.store.review import Actor, audit_entries
 from tests.conftest import REPO
 from tests.grading.walk import write_presentation_sheet
-from tests.web.conftest import BIN, PASSWORD, YEAR, Served
+from tests.web.conftest import PASSWORD, YEAR, Served
 
 pytestmark = pytest.mark.browser
 DAY = date(2024, 7, 1)
@@ -44,8 +44,7 @@ def _prepare(served: Served) -> tuple[GradingStore, list]:
     gs.draw(YEAR, SECRETARY, seed=2024, drawn_on=DAY, group_count=2, group_size=3)
     g1, g2 = gs.groups(YEAR)
     gs.update_expert(g1.leader, SECRETARY, "开通账号", account="钱专")
-    subprocess.run([str(BIN / "banzu"), "users", "add", "周专", "--role", "expert"], input=PASSWORD + "\n",
-                   text=True, env=served.env, check=True, capture_output=True, cwd=REPO)
+    add_user(served.env, "周专", "expert", PASSWORD, cwd=REPO)
     gs.update_expert(g1.members[0], SECRETARY, "开通账号", account="周专")
     rules, rng = gs.rules(YEAR), random.Random(1)
     for key in (*g2.experts, g1.members[1]):  # everybody but the two who use the browser

@@ -3,16 +3,16 @@ the web lands in the store's audit trail there."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import httpx
 
 from core.model import Flag, FlagSide
 from core.settings import Settings
+from pipeline.samples.served import add_user, banzu_env, served_workspace
 from pipeline.store import Store
 from pipeline.store.review import audit_entries
-from tests.web.conftest import BIN, PASSWORD, _env, _first_line
+from tests.web.conftest import PASSWORD
 from tests.web.test_security import csrf_of
 
 
@@ -30,43 +30,23 @@ def test_workspace_on_postgresql(tmp_path: Path, postgres_cluster) -> None:  # n
         flag_id="pgweb-1",
     )
     store.save_flags(2024, [flag])
-    env = _env(home) | {"BANZU_DATABASE_URL": url}
-    subprocess.run(
-        [str(BIN / "banzu"), "users", "add", "赵纪", "--role", "discipline"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    proc = subprocess.Popen(
-        [str(BIN / "banzu"), "web", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    try:
-        base = _first_line(proc, 120)
-        with httpx.Client(base_url=base, timeout=60) as c:
-            token = csrf_of(c, "/login/")
-            assert (
-                c.post(
-                    "/login/", data={"username": "赵纪", "password": PASSWORD, "csrfmiddlewaretoken": token}
-                ).status_code
-                == 302
-            )
-            queue = c.get("/2024/flags/")
-            assert queue.status_code == 200 and "钢筋班组" in queue.text
-            token = csrf_of(c, "/2024/flags/pgweb-1/")
-            r = c.post(
-                "/2024/flags/pgweb-1/decide",
-                data={"decision": "confirmed", "reason": "与2023年报告相同", "csrfmiddlewaretoken": token},
-            )
-            assert r.status_code == 302
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    env = banzu_env(home, BANZU_DATABASE_URL=url)
+    add_user(env, "赵纪", "discipline", PASSWORD)
+    with served_workspace(env, cwd=tmp_path) as base, httpx.Client(base_url=base, timeout=60) as c:
+        token = csrf_of(c, "/login/")
+        assert (
+            c.post(
+                "/login/", data={"username": "赵纪", "password": PASSWORD, "csrfmiddlewaretoken": token}
+            ).status_code
+            == 302
+        )
+        queue = c.get("/2024/flags/")
+        assert queue.status_code == 200 and "钢筋班组" in queue.text
+        token = csrf_of(c, "/2024/flags/pgweb-1/")
+        r = c.post(
+            "/2024/flags/pgweb-1/decide",
+            data={"decision": "confirmed", "reason": "与2023年报告相同", "csrfmiddlewaretoken": token},
+        )
+        assert r.status_code == 302
     (entry,) = audit_entries(store, "flag", "pgweb-1")
     assert (entry.actor, entry.role, entry.via) == ("赵纪", "discipline", "web")
