@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import resource
 import sys
 import tempfile
@@ -55,6 +56,7 @@ class Views:
 
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
+        self.text = ["\n".join(p) for p in corpus.pdf_pages]
         self.slide_map: list[list[np.ndarray]] = []
         self.on_slides: list[set[int]] = []
         for pages in corpus.pdf_pages:
@@ -98,32 +100,55 @@ class Views:
 
 
 CASE_GAP = 40  # source characters a passage may skip and stay one (standard wording left out of a case)
+MIN_TEXT = 13  # CNKI's shortest copy: a line with less text than this besides figures is a table's data row
+_NOT_TEXT = re.compile(r"[\d\s\W_]+", re.UNICODE)
+
+Case = tuple[str, int, set[int], int, set[int], set[int], set[int]]
 
 
-def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[tuple[str, int, set[int], int, set[int]]]:
-    """PAN cases, as (kind, copier, copier chars, source, source chars) in global offsets. A case is a
-    contiguous copied passage, as a reader sees it and as in PAN's corpora: consecutive copied lines
-    that follow each other in both reports are one case, across line and page breaks; lines put in
-    another order (a reshuffled copy) are cases of their own."""
+def _data_row(line: str) -> bool:
+    """A line of figures and short labels (a table row): copied unchanged it is part of the copied block,
+    but edited (its figures changed) nothing of the source is left to recognise."""
+    return len(_NOT_TEXT.sub("", line)) < MIN_TEXT
+
+
+def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
+    """PAN cases, as (kind, copier, copier chars, source, source chars, copier neutral, source neutral) in
+    global offsets, whitespace left out. A case is a contiguous copied passage, as a reader sees it and as
+    in PAN's corpora: consecutive copied lines that follow each other in both reports are one case, across
+    line and page breaks; lines put in another order (a reshuffled copy) are cases of their own.
+    Neutral characters are copied but need not be found (table data rows, standard wording, the source's
+    headings inside a copied block): evidence covering them is neither right nor wrong. A block of neutral
+    lines alone is a case without characters (not counted, only its neutral ones used)."""
     out = []
     for c in corpus.cases:
         if kinds and c.kind not in kinds:
             continue
         cp, sp = corpus.pdf_pages[c.copier], corpus.pdf_pages[c.source]
-        lines: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+        cfull, sfull = "\n".join(cp), "\n".join(sp)
+        segs: dict[tuple[int, int, int], set[int]] = defaultdict(set)
         for p, s, e, q, t, u in c.passages:
-            lines[(p, s, e)].update(range(_glob(sp, q, t), _glob(sp, q, u)))
+            segs[(p, s, e)].update(range(_glob(sp, q, t), _glob(sp, q, u)))
+        whole = {(p, s, e): (_glob(sp, q, t), _glob(sp, q, u)) for p, s, e, q, t, u in c.lines or c.passages}
         merged: list[list] = []
-        for (p, s, e), src in sorted(lines.items()):
+        for (p, s, e), (s0, s1) in sorted(whole.items()):
             a0, a1 = _glob(cp, p, s), _glob(cp, p, e)
+            src = segs.get((p, s, e), set())
+            if _data_row(sfull[s0:s1]):
+                src = set()
+            own = set(range(a0, a1)) if src else set()
             last = merged[-1] if merged else None
-            if last and 0 <= a0 - last[1] <= 1 and 0 <= min(src) - max(last[3]) <= CASE_GAP:
-                last[1] = a1
-                last[2].update(range(a0, a1))
-                last[3].update(src)
+            if last and 0 <= a0 - last[1] <= 1 and 0 <= s0 - last[5] <= CASE_GAP:
+                last[1], last[5] = a1, max(last[5], s1)
+                last[2] |= own
+                last[3] |= src
+                last[6] |= set(range(a0, a1))
             else:
-                merged.append([a0, a1, set(range(a0, a1)), set(src)])
-        out += [(c.kind, c.copier, m[2], c.source, m[3]) for m in merged]
+                merged.append([a0, a1, own, src, s0, s1, set(range(a0, a1))])
+        for _, _, own, src, s0, s1, lines in merged:
+            own = {k for k in own if not cfull[k].isspace()}
+            src = {k for k in src if not sfull[k].isspace()}
+            out.append((c.kind, c.copier, own, c.source, src, lines - own, set(range(s0, s1)) - src))
     return out
 
 
@@ -148,16 +173,18 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
 
 def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: str = "") -> dict[str, float]:
     """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity).
-    On slides the cases are cut to what the slides show of each side (a slide shows a line's start)."""
+    On slides the cases are cut to what the slides show of each side (a slide shows a line's start).
+    Characters of evidence that are whitespace or a case's neutral characters count neither way."""
     cases = _cases(views.corpus, kinds)
     if ppt:
-        cases = [(k, cp, c & views.on_slides[cp], sc, s & views.on_slides[sc]) for k, cp, c, sc, s in cases]
-        cases = [x for x in cases if x[2] and x[4]]
-    copiers = {(cp, sc) for _, cp, _, sc, _ in cases}
+        cases = [(k, cp, c & views.on_slides[cp], sc, s & views.on_slides[sc], nc, ns)
+                 for k, cp, c, sc, s, nc, ns in cases]
+    cases = [x for x in cases if x[2] and x[4]]
+    copiers = {(cp, sc) for _, cp, _, sc, _, _, _ in cases}
     dets = [d for d in _detections(views, flags, ppt) if tuple(d) in copiers or tuple(d)[::-1] in copiers]
     all_cases = _cases(views.corpus)
     rec_sum, detected, gran_sum = 0.0, 0, 0
-    for _, cp, cc, sc, scs in cases:
+    for _, cp, cc, sc, scs, _, _ in cases:
         hit_cp, hit_sc, n_det = set(), set(), 0
         for d in dets:
             if cp in d and sc in d:
@@ -170,17 +197,23 @@ def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt:
         if n_det:
             detected += 1
             gran_sum += n_det
-    prec_sum = 0.0
+    prec_sum, judged = 0.0, 0
     for d in dets:
         keys = list(d)
         hit = {k: set() for k in keys}
-        for _, cp, cc, sc, scs in all_cases:
+        neutral = {k: set() for k in keys}
+        for _, cp, cc, sc, scs, nc, ns in all_cases:
             if cp in d and sc in d:
                 hit[cp] |= cc & d[cp]
                 hit[sc] |= scs & d[sc]
-        prec_sum += sum(len(v) for v in hit.values()) / max(sum(len(v) for v in d.values()), 1)
+                neutral[cp] |= nc
+                neutral[sc] |= ns
+        size = sum(len({x for x in d[k] - neutral[k] if not views.text[k][x].isspace()} | hit[k]) for k in keys)
+        if size:  # evidence on neutral characters alone is not judged
+            judged += 1
+            prec_sum += sum(len(v) for v in hit.values()) / size
     rec = rec_sum / max(len(cases), 1)
-    prec = prec_sum / max(len(dets), 1)
+    prec = prec_sum / max(judged, 1)
     gran = gran_sum / detected if detected else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {"plagdet": f1 / math.log2(1 + gran), "precision": prec, "recall": rec, "granularity": gran,
