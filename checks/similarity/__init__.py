@@ -22,7 +22,7 @@ from .align import Params, Passage, Side, align, copied_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_ngrams, doc_freq
+from .index import DocFreq, candidates, corpus_index
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -180,11 +180,8 @@ def find_flags(
     group_key = [(r.year, r.team_id) for r in reports]
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
-    both = corpus_ngrams([r.pages for r in reports], state_dir)
-    grams = [g for g, _ in both]
-    df = doc_freq(grams, group_of)
-    df_passage = doc_freq([c for _, c in both], group_of)
-    del both
+    labels = [f"{y}|{t}" for y, t in group_key]
+    grams, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}

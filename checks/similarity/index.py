@@ -1,16 +1,15 @@
-"""Candidate search: TF-IDF over rare character n-grams with a blocked sparse top-k, plus the document
-frequencies that tell copied passages from wording many reports share.
+"""Candidate search: TF-IDF over rare character n-grams, scored over posting lists in dense blocks, plus
+the document frequencies that tell copied passages from wording many reports share.
 
 Features are 5-gram hashes of the normalised text; only n-grams found in 2..`cand_df` teams are weighed
-(an n-gram of one team cannot link two, one of many teams is common wording), which keeps the sparse
-products small: no dense N×N matrix is ever built. Per-report n-gram sets are persisted in `state_dir`
-keyed by the text itself, so a nightly run re-reads the archive instead of recomputing it.
+(an n-gram of one team cannot link two, one of many teams is common wording). Per-report n-gram sets and
+the frequency tables are persisted in `state_dir` (state.py), keyed by the text itself, so a nightly run
+re-reads the archive and counts only the teams that changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,11 +18,15 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .text import COMMON_N, NGRAM, ngram_hashes, normalize_pages
+from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
+from .text import COMMON_N, NGRAM, codepoint_hashes, normalized_codepoints
+
+__all__ = ["STATE_FILE", "DocFreq", "candidates", "corpus_index", "corpus_ngrams", "doc_freq", "load_state",
+           "text_key"]
 
 log = logging.getLogger(__name__)
-FEATURE_VERSION = f"sim-v2-n{NGRAM}-c{COMMON_N}"
-STATE_FILE = "ngrams.npz"
+FEATURE_VERSION = f"sim-v3-n{NGRAM}-c{COMMON_N}"
+_INCREMENTAL = 0.5  # count only the changed teams while they are at most this share of all teams
 
 
 def text_key(pages: Sequence[str]) -> str:
@@ -43,71 +46,15 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     return s[np.concatenate(([True], s[1:] != s[:-1]))]
 
 
-def report_ngrams(pages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def report_ngrams(pages: Sequence[str]) -> Grams:
     """Sorted unique seed n-grams (candidate features) and passage n-grams (for common wording)."""
-    text = normalize_pages(list(pages)).text
-    return sorted_unique(ngram_hashes(text)), sorted_unique(ngram_hashes(text, COMMON_N))
+    cp = normalized_codepoints(list(pages))
+    return sorted_unique(codepoint_hashes(cp)), sorted_unique(codepoint_hashes(cp, COMMON_N))
 
 
-def load_state(state_dir: Path | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def load_state(state_dir: Path | None) -> dict[str, Grams]:
     """key -> (seed n-grams, passage n-grams); {} when there is no state or it is unreadable (rebuild)."""
-    if state_dir is None:
-        return {}
-    path = Path(state_dir) / STATE_FILE
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["version"]) != FEATURE_VERSION:
-                return {}
-            keys = json.loads(str(z["keys"]))
-            offsets, split, data = z["offsets"], z["split"], z["data"]
-            if len(offsets) != len(keys) + 1 or offsets[-1] != len(data) or len(split) != len(keys):
-                raise ValueError("inconsistent state")
-            return {
-                k: (data[offsets[i] : split[i]], data[split[i] : offsets[i + 1]]) for i, k in enumerate(keys)
-            }
-    except FileNotFoundError:
-        return {}
-    except Exception as exc:  # corrupted or foreign file: rebuild from the texts
-        log.warning("similarity state %s unreadable (%s); rebuilding", path, exc)
-        return {}
-
-
-def save_state(state_dir: Path | None, grams: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
-    if state_dir is None:
-        return
-    state_dir = Path(state_dir)
-    try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        keys = list(grams)
-        sizes = np.array([len(grams[k][0]) + len(grams[k][1]) for k in keys], dtype=np.int64)
-        offsets = np.concatenate(([0], np.cumsum(sizes)))
-        split = offsets[:-1] + np.array([len(grams[k][0]) for k in keys], dtype=np.int64)
-        parts = [a for k in keys for a in grams[k]]
-        data = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
-        tmp = state_dir / (STATE_FILE + ".tmp.npz")
-        np.savez(tmp, version=FEATURE_VERSION, keys=json.dumps(keys), offsets=offsets, split=split, data=data)
-        tmp.replace(state_dir / STATE_FILE)
-    except OSError as exc:  # a read-only or full disk costs speed, never the run
-        log.warning("similarity state not saved to %s: %s", state_dir, exc)
-
-
-def corpus_ngrams(
-    pages_list: Sequence[Sequence[str]], state_dir: Path | None
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(seed, passage) n-gram hash sets of every report, from the state where the text is unchanged."""
-    state = load_state(state_dir)
-    keys = [text_key(p) for p in pages_list]
-    out: list[tuple[np.ndarray, np.ndarray]] = []
-    fresh = 0
-    for k, pages in zip(keys, pages_list, strict=True):
-        g = state.get(k)
-        if g is None:
-            g = report_ngrams(pages)
-            fresh += 1
-        out.append(g)
-    if fresh or len(state) != len(set(keys)):
-        save_state(state_dir, dict(zip(keys, out, strict=True)))
-    return out
+    return read_state(state_dir, FEATURE_VERSION).grams
 
 
 @dataclass
@@ -125,19 +72,117 @@ class DocFreq:
         return np.where(self.hashes[i] == h, self.counts[i], 0)
 
 
+def _count(sets: Sequence[np.ndarray]) -> Table:
+    """(sorted unique hashes, in how many of `sets` each is); each set sorted unique. One in-place sort of
+    everything: np.unique would sort a copy and build more temporaries."""
+    if not sets:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    flat = np.concatenate(sets)
+    if not len(flat):
+        return flat, np.zeros(0, np.int64)
+    flat.sort()
+    first = np.flatnonzero(np.concatenate(([True], flat[1:] != flat[:-1])))
+    counts = np.diff(np.append(first, len(flat)))
+    return flat[first], counts
+
+
+def _team_sets(grams: dict[str, np.ndarray], teams: dict[str, list[str]], labels: Sequence[str]) -> list[np.ndarray]:
+    """Each team's n-gram set: the union of its files' sets (a team's PDF and PPT count once)."""
+    out = []
+    for label in labels:
+        parts = [grams[k] for k in teams[label]]
+        out.append(parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts)))
+    return out
+
+
+def _updated(table: Table, added: Table, removed: Table) -> Table | None:
+    """`table` with the counts of teams added and removed; None when they do not fit it (a stale table)."""
+    h = np.concatenate((added[0], removed[0]))
+    if not len(h):
+        return table
+    u, inv = np.unique(h, return_inverse=True)
+    delta = np.bincount(inv, weights=np.concatenate((added[1], -removed[1])), minlength=len(u)).astype(np.int64)
+    hashes, counts = table
+    i = np.minimum(np.searchsorted(hashes, u), max(len(hashes) - 1, 0))
+    present = hashes[i] == u if len(hashes) else np.zeros(len(u), bool)
+    counts = counts.astype(np.int64)  # a copy: the stored table is not changed in place
+    np.add.at(counts, i[present], delta[present])
+    if (delta[~present] < 0).any() or (counts < 0).any():
+        return None
+    new = ~present & (delta > 0)
+    at = np.searchsorted(hashes, u[new])
+    hashes, counts = np.insert(hashes, at, u[new]), np.insert(counts, at, delta[new])
+    keep = counts > 0
+    return hashes[keep], counts[keep]
+
+
+def _tables(stored: Stored, grams: dict[str, Grams], teams: dict[str, list[str]]) -> tuple[Table, Table]:
+    """Seed and passage frequency tables: the stored ones with the changed teams recounted when few
+    changed (a nightly run: the new reports), else counted over all teams."""
+    changed = [t for t in teams.keys() | stored.teams.keys() if teams.get(t) != stored.teams.get(t)]
+    if stored.seed is not None and stored.passage is not None and len(changed) <= _INCREMENTAL * len(teams):
+        now = [t for t in changed if t in teams]
+        before = [t for t in changed if t in stored.teams]
+        out = []
+        for side, table in ((0, stored.seed), (1, stored.passage)):
+            added = _count(_team_sets({k: g[side] for k, g in grams.items()}, teams, now))
+            old = {k: stored.grams[k][side] for t in before for k in stored.teams[t] if k in stored.grams}
+            if any(k not in stored.grams for t in before for k in stored.teams[t]):
+                break
+            got = _updated(table, added, _count(_team_sets(old, stored.teams, before)))
+            if got is None:
+                break
+            out.append(got)
+        else:
+            return out[0], out[1]
+        log.warning("similarity frequency tables out of step with their texts; counting them anew")
+    labels = list(teams)
+    seed = _count(_team_sets({k: g[0] for k, g in grams.items()}, teams, labels))
+    return seed, _count(_team_sets({k: g[1] for k, g in grams.items()}, teams, labels))
+
+
+def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], state_dir: Path | None
+                 ) -> tuple[list[np.ndarray], DocFreq, DocFreq]:
+    """Each report's seed n-grams, and the seed and passage frequency tables over teams (`labels`: the
+    team of each report), from the state where the texts are unchanged."""
+    stored = read_state(state_dir, FEATURE_VERSION)
+    keys = [text_key(p) for p in pages_list]
+    grams: dict[str, Grams] = {}
+    fresh = 0
+    for k, pages in zip(keys, pages_list, strict=True):
+        if k not in grams:
+            got = stored.grams.get(k)
+            if got is None:
+                got = report_ngrams(pages)
+                fresh += 1
+            grams[k] = got
+    teams: dict[str, list[str]] = {}
+    for k, label in zip(keys, labels, strict=True):
+        teams.setdefault(label, []).append(k)
+    teams = {t: sorted(set(ks)) for t, ks in teams.items()}
+    seed, passage = _tables(stored, grams, teams)
+    if fresh or teams != stored.teams or len(grams) != len(stored.grams):
+        write_state(state_dir, FEATURE_VERSION, stored, grams, teams, seed, passage)
+    n = len(teams)
+    return [grams[k][0] for k in keys], DocFreq(*seed, n), DocFreq(*passage, n)
+
+
+def corpus_ngrams(pages_list: Sequence[Sequence[str]], state_dir: Path | None) -> list[Grams]:
+    """(seed, passage) n-gram sets of every report, each its own team (tests and tools)."""
+    stored = read_state(state_dir, FEATURE_VERSION)
+    return [stored.grams.get(text_key(p)) or report_ngrams(p) for p in pages_list]
+
+
 def doc_freq(grams: Sequence[np.ndarray], group_of: Sequence[int]) -> DocFreq:
     """Document frequency over groups (a team's PDF and PPT count once)."""
     by_group: dict[int, list[np.ndarray]] = {}
     for g, arr in zip(group_of, grams, strict=True):
         by_group.setdefault(g, []).append(arr)
     parts = [a[0] if len(a) == 1 else sorted_unique(np.concatenate(a)) for a in by_group.values()]
-    if not parts:
-        return DocFreq(np.zeros(0, np.uint32), np.zeros(0, np.int64), 0)
-    h, c = np.unique(np.concatenate(parts), return_counts=True)
-    return DocFreq(h, c, len(by_group))
+    return DocFreq(*_count(parts), len(by_group))
 
 
-_BUCKET_BITS = 24  # 16M-entry table (16 MB) on the hashes' high bits: a cheap first test of membership
+_BUCKET_BITS = 22  # a 4 MB table on the hashes' high bits, a cheap first test of membership (it stays in cache)
 _BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB of float64 stays in cache,
 # which makes the scattered accumulation three times faster than a block of 50 MB
 _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of temporaries
@@ -161,8 +206,8 @@ def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.n
     j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
     hit = vocab[j] == val
     pos, cols = pos[hit], j[hit]
-    rows = np.searchsorted(np.cumsum(lens), pos, side="right")
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=len(grams)))))
+    indptr = np.concatenate(([0], np.searchsorted(pos, np.cumsum(lens))))  # `pos` is sorted
+    rows = np.repeat(np.arange(len(grams), dtype=np.int64), np.diff(indptr))
     return indptr, cols, rows
 
 

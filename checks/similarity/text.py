@@ -64,16 +64,28 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
     return out
 
 
+def _folded(cp: np.ndarray) -> np.ndarray:
+    """Each code point folded (see `_fold_table`; outside the BMP kept as is)."""
+    return np.where(cp < 0x10000, _fold_table()[np.minimum(cp, 0xFFFF)], cp)
+
+
+def normalized_codepoints(pages: list[str]) -> np.ndarray:
+    """The code points of `normalize_pages(pages).text` without its map back to pages: all that n-gram
+    hashing of a whole corpus needs (a third of the work)."""
+    cp = np.frombuffer("\n".join(t or "" for t in pages).encode("utf-32-le"), dtype=np.uint32)
+    allc = _folded(cp)
+    return allc[allc > 1].astype(np.uint64)
+
+
 def normalize_pages(pages: list[str]) -> NormText:
     if not pages:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
-    table = _fold_table()
     # all pages at once, each followed by a line break that is a page break (it always ends a sentence)
     joined = "\n".join(t or "" for t in pages) + "\n"
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     lens = np.array([len(t or "") + 1 for t in pages], dtype=np.int64)
     ends = np.cumsum(lens) - 1
-    allc = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
+    allc = _folded(cp)
     stop = _line_ends(cp)
     stop[ends] = True
     allc[stop] = 1
@@ -91,13 +103,19 @@ def codepoints(text: str) -> np.ndarray:
 
 def ngram_hashes(text: str, n: int = NGRAM) -> np.ndarray:
     """uint32 hash of the n-gram starting at every position (len(text) - n + 1 values)."""
-    if len(text) < n:
+    return codepoint_hashes(codepoints(text), n)
+
+
+def codepoint_hashes(cp: np.ndarray, n: int = NGRAM) -> np.ndarray:
+    """`ngram_hashes` of a text given as uint64 code points."""
+    if len(cp) < n:
         return np.zeros(0, dtype=np.uint32)
-    cp = codepoints(text)
-    h = np.zeros(len(cp) - n + 1, dtype=np.uint64)
+    m = len(cp) - n + 1
+    h = cp[:m].copy()
     with np.errstate(over="ignore"):
-        for k in range(n):
-            h = h * _BASE + cp[k : len(cp) - n + 1 + k]
+        for k in range(1, n):  # in place: the temporaries of `h * base + x` cost as much as the hashing
+            h *= _BASE
+            h += cp[k : m + k]
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
