@@ -38,18 +38,25 @@ def text_key(pages: Sequence[str]) -> str:
     return h.hexdigest()
 
 
-def sorted_unique(a: np.ndarray) -> np.ndarray:
-    """np.unique for small arrays without its overhead (it dominates at 10,000 reports)."""
+def sorted_unique(a: np.ndarray, in_place: bool = False) -> np.ndarray:
+    """np.unique for small arrays without its overhead (it dominates at 10,000 reports); `in_place` sorts
+    `a` itself (a temporary of the caller's)."""
     if len(a) < 2:
         return a.copy()
-    s = np.sort(a)
-    return s[np.concatenate(([True], s[1:] != s[:-1]))]
+    if in_place:
+        a.sort()
+    else:
+        a = np.sort(a)
+    keep = np.empty(len(a), bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def report_ngrams(pages: Sequence[str]) -> Grams:
     """Sorted unique seed n-grams (candidate features) and passage n-grams (for common wording)."""
     cp = normalized_codepoints(list(pages))
-    return sorted_unique(codepoint_hashes(cp)), sorted_unique(codepoint_hashes(cp, COMMON_N))
+    return sorted_unique(codepoint_hashes(cp), True), sorted_unique(codepoint_hashes(cp, COMMON_N), True)
 
 
 def load_state(state_dir: Path | None) -> dict[str, Grams]:
@@ -91,7 +98,7 @@ def _team_sets(grams: dict[str, np.ndarray], teams: dict[str, list[str]], labels
     out = []
     for label in labels:
         parts = [grams[k] for k in teams[label]]
-        out.append(parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts)))
+        out.append(parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts), True))
     return out
 
 
@@ -268,20 +275,142 @@ def candidates(
     feat_cost = np.bincount(rows, weights=post_len[cols], minlength=n)  # contributions per query
     del post, rows
     groups = np.asarray(group_of, dtype=np.int64)
-    by_group = np.argsort(groups, kind="stable")  # the reports of each team, for leaving a team's own out
-    group_ptr = np.searchsorted(groups[by_group], np.arange(groups.max() + 2))
     inv = 1.0 / norms
-    q = np.asarray(queries, dtype=np.int64)
-    out: list[tuple[int, int, float]] = []
-    for qb in _blocks(q, feat_cost[q], n):
-        scores = _block_scores(qb, indptr, cols, post_ptr, post_rows, post_len, weight, n)
-        scores *= inv[None, :]
-        scores *= inv[qb][:, None]
-        own_len = group_ptr[groups[qb] + 1] - group_ptr[groups[qb]]
-        own = by_group[_ranges(group_ptr[groups[qb]], own_len)]
-        scores[np.repeat(np.arange(len(qb)), own_len), own] = 0.0  # the query's own team
-        _pick(qb, scores, out, top_k, min_score, clear_floor, clear_margin, runner_up)
-    return out
+    best = _Best(n, min_score)
+    if len(queries) == n:  # a full rebuild: each pair once, the upper triangle (half the work)
+        _upper(indptr, cols, post_ptr, post_rows, weight, inv, groups, best)
+    else:
+        q = np.asarray(queries, dtype=np.int64)
+        own = _Own(groups)
+        for qb in _blocks(q, feat_cost[q], n):
+            scores = _block_scores(qb, indptr, cols, post_ptr, post_rows, post_len, weight, n)
+            scores *= inv[None, :]
+            scores *= inv[qb][:, None]
+            r, c = own.cells(qb, 0)
+            scores[r, c] = 0.0  # the query's own team
+            best.update(qb, scores, 0)
+    return best.emit(queries, top_k, clear_floor, clear_margin, runner_up)
+
+
+class _Own:
+    """The reports of each team, for leaving a query's own team out of its scores."""
+
+    def __init__(self, groups: np.ndarray):
+        self.groups = groups
+        self.by_group = np.argsort(groups, kind="stable")
+        self.ptr = np.searchsorted(groups[self.by_group], np.arange(groups.max() + 2))
+
+    def cells(self, rows: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
+        """(row in `rows`, column - first) of each report of the rows' teams at column >= first."""
+        g = self.groups[rows]
+        lens = self.ptr[g + 1] - self.ptr[g]
+        members = self.by_group[_ranges(self.ptr[g], lens)]
+        local = np.repeat(np.arange(len(rows)), lens)
+        at = members >= first
+        return local[at], members[at] - first
+
+
+class _Best:
+    """Per report: the best other report (cosine, which), the second-best cosine, and every pair at or
+    above `min_score`, gathered from blocks of scores in any order."""
+
+    def __init__(self, n: int, min_score: float):
+        self.v1, self.v2 = np.zeros(n), np.zeros(n)
+        self.i1 = np.full(n, -1, np.int64)
+        self.min_score = min_score
+        self.pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def update(self, rows: np.ndarray, scores: np.ndarray, first: int, by_column: bool = False) -> None:
+        """Scores of `rows` (global) against the columns first, first + 1, ...; with `by_column`, `scores`
+        holds the rows as its columns (the transpose, read without copying it)."""
+        axis = 0 if by_column else 1
+        if not scores.shape[1 - axis]:
+            return
+        k = np.arange(len(rows))
+        j1 = scores.argmax(axis=axis)
+        cell = (j1, k) if by_column else (k, j1)
+        w1 = scores[cell]
+        scores[cell] = -1.0
+        w2 = np.maximum(scores.max(axis=axis), 0.0) if scores.shape[1 - axis] > 1 else np.zeros(len(rows))
+        scores[cell] = w1
+        v1, v2 = self.v1[rows], self.v2[rows]
+        take = w1 > v1
+        self.v2[rows] = np.where(take, np.maximum(v1, w2), np.maximum(v2, w1))
+        self.v1[rows] = np.where(take, w1, v1)
+        self.i1[rows] = np.where(take, j1 + first, self.i1[rows])
+        hot = np.flatnonzero(w1 >= self.min_score)  # only these rows hold pairs over the threshold
+        if len(hot):
+            part = scores[:, hot] if by_column else scores[hot]
+            r, c = np.nonzero(part >= self.min_score)
+            if by_column:
+                r, c = c, r
+            self.pairs.append((rows[hot[r]], c + first, part[(c, r) if by_column else (r, c)]))
+
+    def emit(self, queries: Sequence[int], top_k: int, clear_floor: float, clear_margin: float,
+             runner_up: dict[int, float] | None) -> list[tuple[int, int, float]]:
+        """Each query's best below the threshold when it is clear, then its top-k at or above it."""
+        rows, cols, vals = (np.concatenate(x) for x in zip(*self.pairs, strict=True)) if self.pairs else (
+            np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        q = np.asarray(queries, dtype=np.int64)
+        lo, hi = np.searchsorted(rows, q, "left"), np.searchsorted(rows, q, "right")
+        out: list[tuple[int, int, float]] = []
+        for qi, a, b in zip(q.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            v1 = float(self.v1[qi])
+            if v1 <= 0.0:
+                continue  # shares no weighed n-gram with any other team
+            v2 = float(self.v2[qi])
+            if runner_up is not None:
+                runner_up[qi] = v2
+            if clear_floor <= v1 < self.min_score and v1 >= clear_margin * v2:
+                out.append((qi, int(self.i1[qi]), v1))
+            b = min(b, a + top_k)
+            out.extend(zip([qi] * (b - a), cols[a:b].tolist(), vals[a:b].tolist(), strict=True))
+        return out
+
+
+def _upper(indptr: np.ndarray, cols: np.ndarray, post_ptr: np.ndarray, post_rows: np.ndarray,
+           weight: np.ndarray, inv: np.ndarray, groups: np.ndarray, best: _Best) -> None:
+    """All reports against all: each pair scored once. A block of rows [a, b) is scored against the
+    columns from a on, each row only over the tail of each posting list from itself (posting lists are in
+    row order), so the block's square is its upper triangle; the rows take their stats from the block
+    (square made whole), the columns after b theirs from its transpose."""
+    n = len(inv)
+    nnz = len(cols)
+    csc = sparse.csr_matrix((np.arange(1, nnz + 1, dtype=np.int64), cols, indptr), shape=(n, len(weight))).tocsc()
+    at = np.empty(nnz, np.int64)  # position in the posting lists of each (report, n-gram) entry
+    at[csc.data - 1] = np.arange(nnz)
+    del csc
+    tail = post_ptr[cols + 1] - at  # postings from the entry's own report on
+    row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    cost = np.bincount(row_of, weights=tail, minlength=n)
+    del row_of
+    own = _Own(groups)
+    a = 0
+    while a < n:
+        b, acc = a + 1, float(cost[a])
+        most = max(1, _BLOCK_CELLS // (n - a))
+        while b < n and b - a < most and acc + cost[b] <= _BLOCK_PAIRS:
+            acc += float(cost[b])
+            b += 1
+        e0, e1 = int(indptr[a]), int(indptr[b])
+        lens = tail[e0:e1]
+        other = post_rows[_ranges(at[e0:e1], lens)] - a
+        local = np.repeat(np.repeat(np.arange(b - a, dtype=np.int64) * (n - a), np.diff(indptr[a : b + 1])), lens)
+        w = np.repeat(weight[cols[e0:e1]], lens)
+        scores = np.bincount(local + other, weights=w, minlength=(b - a) * (n - a)).reshape(b - a, n - a)
+        del other, local, w
+        scores *= inv[None, a:]
+        scores *= inv[a:b][:, None]
+        square = scores[:, : b - a]
+        square += np.triu(square, 1).T  # the lower triangle from the upper
+        r, c = own.cells(np.arange(a, b), a)
+        scores[r, c] = 0.0  # each row's own team
+        rows = np.arange(a, b)
+        best.update(rows, scores, a)
+        best.update(np.arange(b, n), scores[:, b - a :], a, by_column=True)
+        a = b
 
 
 def _block_scores(qb: np.ndarray, indptr: np.ndarray, cols: np.ndarray, post_ptr: np.ndarray,
@@ -300,31 +429,3 @@ def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Concatenated ranges [start, start + len) as one index array."""
     total = int(lens.sum())
     return np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(total, dtype=np.int64)
-
-
-def _pick(qb: np.ndarray, scores: np.ndarray, out: list[tuple[int, int, float]], top_k: int, min_score: float,
-          clear_floor: float, clear_margin: float, runner_up: dict[int, float] | None) -> None:
-    """Each query's candidates from its row of scores (see `candidates`)."""
-    rows = np.arange(len(qb))
-    best_j = scores.argmax(axis=1)
-    best = scores[rows, best_j]
-    saved = best.copy()
-    scores[rows, best_j] = -1.0
-    second = np.maximum(scores.max(axis=1), 0.0) if scores.shape[1] > 1 else np.zeros(len(qb))
-    scores[rows, best_j] = saved
-    for n, qi in enumerate(qb.tolist()):
-        b = float(best[n])
-        if b <= 0.0:
-            continue  # shares no weighed n-gram with any other team
-        if runner_up is not None:
-            runner_up[qi] = float(second[n])
-        if clear_floor <= b < min_score and b >= clear_margin * float(second[n]):
-            out.append((qi, int(best_j[n]), b))
-        if b < min_score:
-            continue
-        row = scores[n]
-        idx = np.flatnonzero(row >= min_score)
-        if len(idx) > top_k:
-            idx = idx[np.argpartition(-row[idx], top_k)[:top_k]]
-        idx = idx[np.lexsort((idx, -row[idx]))]
-        out.extend((qi, int(j), float(row[j])) for j in idx.tolist())
