@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
-from .text import COMMON_N, NGRAM, codepoint_hashes, normalized_codepoints
+from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
 
 __all__ = ["STATE_FILE", "DocFreq", "candidates", "corpus_index", "corpus_ngrams", "doc_freq", "load_state",
            "text_key"]
@@ -32,9 +32,7 @@ _INCREMENTAL = 0.5  # count only the changed teams while they are at most this s
 def text_key(pages: Sequence[str]) -> str:
     """Content key of a report's text: changed text (or a new normaliser) invalidates its state."""
     h = hashlib.blake2b(FEATURE_VERSION.encode(), digest_size=16)
-    for p in pages:
-        h.update(b"\x00")
-        h.update((p or "").encode("utf-8", "surrogatepass"))
+    h.update("".join(f"\x00{p or ''}" for p in pages).encode("utf-8", "surrogatepass"))  # one call per report
     return h.hexdigest()
 
 
@@ -56,7 +54,8 @@ def sorted_unique(a: np.ndarray, in_place: bool = False) -> np.ndarray:
 def report_ngrams(pages: Sequence[str]) -> Grams:
     """Sorted unique seed n-grams (candidate features) and passage n-grams (for common wording)."""
     cp = normalized_codepoints(list(pages))
-    return sorted_unique(codepoint_hashes(cp), True), sorted_unique(codepoint_hashes(cp, COMMON_N), True)
+    seed, passage = seed_and_passage_hashes(cp)
+    return sorted_unique(seed, True), sorted_unique(passage, True)
 
 
 def load_state(state_dir: Path | None) -> dict[str, Grams]:
@@ -97,9 +96,21 @@ def _team_sets(grams: dict[str, np.ndarray], teams: dict[str, list[str]], labels
     """Each team's n-gram set: the union of its files' sets (a team's PDF and PPT count once)."""
     out = []
     for label in labels:
-        parts = [grams[k] for k in teams[label]]
-        out.append(parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts), True))
+        parts = sorted((grams[k] for k in teams[label]), key=len, reverse=True)
+        union = parts[0]
+        for other in parts[1:]:
+            union = _merged(union, other)
+        out.append(union)
     return out
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union of two sorted unique arrays by insertion (slides mostly repeat the report: few to insert)."""
+    if not len(a):
+        return b
+    i = np.minimum(np.searchsorted(a, b), len(a) - 1)
+    new = b[a[i] != b]
+    return np.insert(a, np.searchsorted(a, new), new) if len(new) else a
 
 
 def _updated(table: Table, added: Table, removed: Table) -> Table | None:
@@ -189,6 +200,7 @@ def doc_freq(grams: Sequence[np.ndarray], group_of: Sequence[int]) -> DocFreq:
     return DocFreq(*_count(parts), len(by_group))
 
 
+_CHUNK = 4_000_000  # n-grams looked up at once
 _BUCKET_BITS = 22  # a 4 MB table on the hashes' high bits, a cheap first test of membership (it stays in cache)
 _BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB of float64 stays in cache,
 # which makes the scattered accumulation three times faster than a block of 50 MB
@@ -197,25 +209,32 @@ _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of t
 
 def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR structure of the reports' n-grams found in the sorted `vocab`: (indptr, columns, row of each
-    entry). All reports at once, no Python loop per report: a table on the hashes' high bits drops most
-    n-grams outside the vocabulary before the binary search, which is what costs at 30M+ n-grams."""
+    entry). Reports in chunks of some millions of n-grams, no Python work per report: a table on the
+    hashes' high bits drops most n-grams outside the vocabulary before the binary search, which is what
+    costs at 30M+ n-grams; chunks keep the temporaries small."""
     lens = np.fromiter((len(g) for g in grams), np.int64, len(grams))
     if not len(vocab) or not lens.sum():
         return np.zeros(len(grams) + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     shift = np.uint32(32 - _BUCKET_BITS)
     table = np.zeros(1 << _BUCKET_BITS, bool)
     table[vocab >> shift] = True
-    flat = np.concatenate(grams)
-    pos = np.flatnonzero(table[flat >> shift])
-    del table
-    val = flat[pos]
-    del flat
-    j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
-    hit = vocab[j] == val
-    pos, cols = pos[hit], j[hit]
-    indptr = np.concatenate(([0], np.searchsorted(pos, np.cumsum(lens))))  # `pos` is sorted
-    rows = np.repeat(np.arange(len(grams), dtype=np.int64), np.diff(indptr))
-    return indptr, cols, rows
+    counts, cols = np.zeros(len(grams), np.int64), []
+    ends = np.cumsum(lens)
+    start = 0
+    while start < len(grams):
+        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - lens[start] + _CHUNK, "right")))
+        flat = np.concatenate(grams[start:stop])
+        pos = np.flatnonzero(table[flat >> shift])
+        val = flat[pos]
+        j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
+        hit = vocab[j] == val
+        bounds = np.searchsorted(pos[hit], ends[start:stop] - (ends[start] - lens[start]))  # `pos` is sorted
+        counts[start:stop] = np.diff(np.concatenate(([0], bounds)))
+        cols.append(j[hit])
+        start = stop
+    indptr = np.concatenate(([0], np.cumsum(counts)))
+    rows = np.repeat(np.arange(len(grams), dtype=np.int64), counts)
+    return indptr, np.concatenate(cols), rows
 
 
 def _blocks(queries: np.ndarray, cost: np.ndarray, n: int) -> list[np.ndarray]:

@@ -66,7 +66,10 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
 
 def _folded(cp: np.ndarray) -> np.ndarray:
     """Each code point folded (see `_fold_table`; outside the BMP kept as is)."""
-    return np.where(cp < 0x10000, _fold_table()[np.minimum(cp, 0xFFFF)], cp)
+    out = _fold_table()[cp & 0xFFFF]
+    astral = np.flatnonzero(cp > 0xFFFF)
+    out[astral] = cp[astral]
+    return out
 
 
 def normalized_codepoints(pages: list[str]) -> np.ndarray:
@@ -108,14 +111,38 @@ def ngram_hashes(text: str, n: int = NGRAM) -> np.ndarray:
 
 def codepoint_hashes(cp: np.ndarray, n: int = NGRAM) -> np.ndarray:
     """`ngram_hashes` of a text given as uint64 code points."""
-    if len(cp) < n:
-        return np.zeros(0, dtype=np.uint32)
+    return _mixed(_polynomial(cp, n))
+
+
+def seed_and_passage_hashes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`codepoint_hashes(cp)` and `codepoint_hashes(cp, COMMON_N)` at once: a passage shingle twice the
+    seed's length has the polynomial of two seed shingles, p10[i] = p5[i] * base^5 + p5[i + 5]."""
+    seed = _polynomial(cp, NGRAM)
+    if COMMON_N != 2 * NGRAM or len(cp) < COMMON_N:
+        return _mixed(seed), codepoint_hashes(cp, COMMON_N)
+    m = len(cp) - COMMON_N + 1
+    with np.errstate(over="ignore"):
+        passage = seed[:m] * np.uint64(pow(int(_BASE), NGRAM, 1 << 64))
+        passage += seed[NGRAM : NGRAM + m]
+    return _mixed(seed), _mixed(passage)
+
+
+def _polynomial(cp: np.ndarray, n: int) -> np.ndarray:
+    """The rolling polynomial (mod 2^64) of the n-gram at every position."""
     m = len(cp) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
     h = cp[:m].copy()
     with np.errstate(over="ignore"):
         for k in range(1, n):  # in place: the temporaries of `h * base + x` cost as much as the hashing
             h *= _BASE
             h += cp[k : m + k]
+    return h
+
+
+def _mixed(h: np.ndarray) -> np.ndarray:
+    """Polynomials finalised (bits mixed) to uint32 hashes; `h` is overwritten."""
+    with np.errstate(over="ignore"):
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)

@@ -11,6 +11,13 @@ import pytest
 
 from checks.similarity import index
 from checks.similarity.index import STATE_FILE, candidates, corpus_index, doc_freq, report_ngrams
+from checks.similarity.text import (
+    COMMON_N,
+    ngram_hashes,
+    normalize_pages,
+    normalized_codepoints,
+    seed_and_passage_hashes,
+)
 from pipeline.samples.report_text import make_report
 
 TRADES = ["钢筋", "混凝土", "测量", "防水", "幕墙"]
@@ -63,6 +70,7 @@ def _brute(grams, group_of, queries, df, cand_df, top_k, min_score, clear_floor,
 def test_blocked_scores_equal_brute_force_cosine(pages: list[list[str]], nightly: bool,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "_BLOCK_CELLS", 90)  # blocks of two queries: every block boundary is crossed
+    monkeypatch.setattr(index, "_CHUNK", 7000)  # n-grams looked up a few reports at a time
     grams = [report_ngrams(p)[0] for p in pages]
     group_of = [i // 2 if i < 10 else i for i in range(len(pages))]  # some teams hand in two files
     queries = list(range(30, 40)) if nightly else list(range(len(pages)))
@@ -136,3 +144,10 @@ def test_interrupted_or_damaged_data_file(pages: list[list[str]], tmp_path: Path
     (state / STATE_FILE).write_bytes(b"no npz")
     _same(_tables(pages[:20], labels, state), want)
     assert len(list(state.glob("*.bin"))) == 1
+
+
+def test_seed_and_passage_hashes_equal_the_hashes_of_the_text(pages: list[list[str]]) -> None:
+    for p in [*pages[:5], ["短"], ["𠀀𠀁ａｂｃ，。\n一二三四五六七八九十", "", "ＡＢＣ１２３ ４５６"]]:
+        text = normalize_pages(p).text
+        seed, passage = seed_and_passage_hashes(normalized_codepoints(p))
+        assert np.array_equal(seed, ngram_hashes(text)) and np.array_equal(passage, ngram_hashes(text, COMMON_N))
