@@ -26,6 +26,7 @@ __all__ = ["STATE_FILE", "DocFreq", "candidates", "corpus_index", "corpus_ngrams
 
 log = logging.getLogger(__name__)
 FEATURE_VERSION = f"sim-v3-n{NGRAM}-c{COMMON_N}"
+_PACK = 500  # reports whose n-grams are packed together
 _INCREMENTAL = 0.5  # count only the changed teams while they are at most this share of all teams
 
 
@@ -79,38 +80,33 @@ class DocFreq:
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:
-    """(sorted unique hashes, in how many of `sets` each is); each set sorted unique. One in-place sort of
-    everything: np.unique would sort a copy and build more temporaries."""
-    if not sets:
-        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    flat = np.concatenate(sets)
+    """(sorted unique hashes, in how many of `sets` each is); each set sorted unique."""
+    return _counted(np.concatenate(sets) if sets else np.zeros(0, np.uint32))
+
+
+def _counted(flat: np.ndarray) -> Table:
+    """`_count` of the sets laid end to end in `flat`, which is sorted in place: np.unique would sort a
+    copy and build more temporaries."""
     if not len(flat):
-        return flat, np.zeros(0, np.int64)
+        return flat.copy(), np.zeros(0, np.int64)
     flat.sort()
     first = np.flatnonzero(np.concatenate(([True], flat[1:] != flat[:-1])))
     counts = np.diff(np.append(first, len(flat)))
     return flat[first], counts
 
 
-def _team_sets(grams: dict[str, np.ndarray], teams: dict[str, list[str]], labels: Sequence[str]) -> list[np.ndarray]:
-    """Each team's n-gram set: the union of its files' sets (a team's PDF and PPT count once)."""
-    out = []
+def _count_teams(grams: dict[str, np.ndarray], teams: dict[str, list[str]], labels: Sequence[str]) -> Table:
+    """`_count` over each team's n-gram set: the union of its files' sets (a team's PDF and PPT count
+    once). The unions go straight into one buffer: thousands of small arrays alive at once would leave
+    the heap (and the peak memory) hundreds of MB larger."""
+    flat = np.empty(sum(len(grams[k]) for t in labels for k in teams[t]), np.uint32)
+    at = 0
     for label in labels:
-        parts = sorted((grams[k] for k in teams[label]), key=len, reverse=True)
-        union = parts[0]
-        for other in parts[1:]:
-            union = _merged(union, other)
-        out.append(union)
-    return out
-
-
-def _merged(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Union of two sorted unique arrays by insertion (slides mostly repeat the report: few to insert)."""
-    if not len(a):
-        return b
-    i = np.minimum(np.searchsorted(a, b), len(a) - 1)
-    new = b[a[i] != b]
-    return np.insert(a, np.searchsorted(a, new), new) if len(new) else a
+        parts = [grams[k] for k in teams[label]]
+        union = parts[0] if len(parts) == 1 else sorted_unique(np.concatenate(parts), True)
+        flat[at : at + len(union)] = union
+        at += len(union)
+    return _counted(flat[:at])
 
 
 def _updated(table: Table, added: Table, removed: Table) -> Table | None:
@@ -143,11 +139,11 @@ def _tables(stored: Stored, grams: dict[str, Grams], teams: dict[str, list[str]]
         before = [t for t in changed if t in stored.teams]
         out = []
         for side, table in ((0, stored.seed), (1, stored.passage)):
-            added = _count(_team_sets({k: g[side] for k, g in grams.items()}, teams, now))
+            added = _count_teams({k: g[side] for k, g in grams.items()}, teams, now)
             old = {k: stored.grams[k][side] for t in before for k in stored.teams[t] if k in stored.grams}
             if any(k not in stored.grams for t in before for k in stored.teams[t]):
                 break
-            got = _updated(table, added, _count(_team_sets(old, stored.teams, before)))
+            got = _updated(table, added, _count_teams(old, stored.teams, before))
             if got is None:
                 break
             out.append(got)
@@ -155,8 +151,8 @@ def _tables(stored: Stored, grams: dict[str, Grams], teams: dict[str, list[str]]
             return out[0], out[1]
         log.warning("similarity frequency tables out of step with their texts; counting them anew")
     labels = list(teams)
-    seed = _count(_team_sets({k: g[0] for k, g in grams.items()}, teams, labels))
-    return seed, _count(_team_sets({k: g[1] for k, g in grams.items()}, teams, labels))
+    seed = _count_teams({k: g[0] for k, g in grams.items()}, teams, labels)
+    return seed, _count_teams({k: g[1] for k, g in grams.items()}, teams, labels)
 
 
 def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], state_dir: Path | None
@@ -166,14 +162,16 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
     stored = read_state(state_dir, FEATURE_VERSION)
     keys = [text_key(p) for p in pages_list]
     grams: dict[str, Grams] = {}
-    fresh = 0
+    fresh: list[str] = []
     for k, pages in zip(keys, pages_list, strict=True):
         if k not in grams:
             got = stored.grams.get(k)
+            grams[k] = got if got is not None else report_ngrams(pages)
             if got is None:
-                got = report_ngrams(pages)
-                fresh += 1
-            grams[k] = got
+                fresh.append(k)
+                if len(fresh) % _PACK == 0:
+                    _pack(grams, fresh[-_PACK:])
+    _pack(grams, fresh[len(fresh) - len(fresh) % _PACK :])
     teams: dict[str, list[str]] = {}
     for k, label in zip(keys, labels, strict=True):
         teams.setdefault(label, []).append(k)
@@ -183,6 +181,19 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
         write_state(state_dir, FEATURE_VERSION, stored, grams, teams, seed, passage)
     n = len(teams)
     return [grams[k][0] for k in keys], DocFreq(*seed, n), DocFreq(*passage, n)
+
+
+def _pack(grams: dict[str, Grams], keys: Sequence[str]) -> None:
+    """The n-grams of `keys` moved into two arrays (views stay in `grams`): small arrays freed at once
+    are reused by the next ones, so the heap does not keep the whole corpus's n-grams twice."""
+    for side in (0, 1):
+        parts = [grams[k][side] for k in keys]
+        packed = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+        at = 0
+        for k, part in zip(keys, parts, strict=True):
+            view = packed[at : at + len(part)]
+            grams[k] = (view, grams[k][1]) if side == 0 else (grams[k][0], view)
+            at += len(part)
 
 
 def corpus_ngrams(pages_list: Sequence[Sequence[str]], state_dir: Path | None) -> list[Grams]:
@@ -285,20 +296,27 @@ def candidates(
     weight = idf.astype(np.float64) ** 2
     n = len(grams)
     indptr, cols, rows = feature_matrix(grams, vocab)
+    cols = cols.astype(np.int32)  # 32-bit indices halve the index's memory (10M+ entries)
     norms = np.sqrt(np.bincount(rows, weights=weight[cols], minlength=n))
     norms[norms == 0] = 1.0
-    # posting lists: the reports holding each n-gram
-    post = sparse.csr_matrix((np.ones(len(cols), np.float32), cols, indptr), shape=(n, len(vocab))).tocsc()
-    post_ptr, post_rows = post.indptr.astype(np.int64), post.indices.astype(np.int64)
+    # posting lists: the reports holding each n-gram, in report order; data: the entry's place in `cols`
+    entry = np.arange(1, len(cols) + 1, dtype=np.int32 if len(cols) < 2**31 - 1 else np.int64)
+    post = sparse.csr_matrix((entry, cols, indptr), shape=(n, len(vocab))).tocsc()
+    del entry
+    post_ptr, post_rows = post.indptr.astype(np.int64), post.indices
     post_len = np.diff(post_ptr)
     feat_cost = np.bincount(rows, weights=post_len[cols], minlength=n)  # contributions per query
-    del post, rows
+    del rows
     groups = np.asarray(group_of, dtype=np.int64)
     inv = 1.0 / norms
     best = _Best(n, min_score)
     if len(queries) == n:  # a full rebuild: each pair once, the upper triangle (half the work)
-        _upper(indptr, cols, post_ptr, post_rows, weight, inv, groups, best)
+        at = np.empty(len(cols), post.data.dtype)  # position in the posting lists of each entry of `cols`
+        at[post.data - 1] = np.arange(len(cols), dtype=post.data.dtype)
+        del post
+        _upper(indptr, cols, at, post_ptr, post_rows, weight, inv, groups, best)
     else:
+        del post
         q = np.asarray(queries, dtype=np.int64)
         own = _Own(groups)
         for qb in _blocks(q, feat_cost[q], n):
@@ -389,19 +407,14 @@ class _Best:
         return out
 
 
-def _upper(indptr: np.ndarray, cols: np.ndarray, post_ptr: np.ndarray, post_rows: np.ndarray,
+def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.ndarray, post_rows: np.ndarray,
            weight: np.ndarray, inv: np.ndarray, groups: np.ndarray, best: _Best) -> None:
     """All reports against all: each pair scored once. A block of rows [a, b) is scored against the
     columns from a on, each row only over the tail of each posting list from itself (posting lists are in
     row order), so the block's square is its upper triangle; the rows take their stats from the block
     (square made whole), the columns after b theirs from its transpose."""
     n = len(inv)
-    nnz = len(cols)
-    csc = sparse.csr_matrix((np.arange(1, nnz + 1, dtype=np.int64), cols, indptr), shape=(n, len(weight))).tocsc()
-    at = np.empty(nnz, np.int64)  # position in the posting lists of each (report, n-gram) entry
-    at[csc.data - 1] = np.arange(nnz)
-    del csc
-    tail = post_ptr[cols + 1] - at  # postings from the entry's own report on
+    tail = (post_ptr[cols + 1] - at).astype(at.dtype)  # postings from the entry's own report on
     row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     cost = np.bincount(row_of, weights=tail, minlength=n)
     del row_of

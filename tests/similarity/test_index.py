@@ -103,6 +103,7 @@ def _same(a, b) -> None:
 def test_tables_updated_by_changed_teams_equal_tables_counted_anew(pages: list[list[str]], tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "_INCREMENTAL", 1.0)  # always update, however many teams changed
+    monkeypatch.setattr(index, "_PACK", 7)  # n-grams packed a few reports at a time
     state = tmp_path / "similarity"
     labels = [f"2023|T{i // 2 if i < 10 else i}" for i in range(30)]  # five teams with two files
     first = _tables(pages[:30], labels, state)
