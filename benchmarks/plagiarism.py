@@ -20,6 +20,7 @@ import resource
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -104,7 +105,27 @@ CASE_GAP = 40  # source characters a passage may skip and stay one (standard wor
 MIN_TEXT = 13  # CNKI's shortest copy: a line with less text than this besides figures is a table's data row
 _NOT_TEXT = re.compile(r"[\d\s\W_]+", re.UNICODE)
 
-Case = tuple[str, int, set[int], int, set[int], set[int], set[int]]
+Case = tuple[str, int, set[int], int, set[int], set[int], set[int], list[tuple[int, int, int, int]]]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\d+(?:\.\d+)?", "#", re.sub(r"[\s\W_]+", "", unicodedata.normalize("NFKC", text)))
+
+
+_TEMPLATE_LINES: dict[int, set[str]] = {}
+
+
+def _template_lines(corpus: Corpus) -> set[str]:
+    """Lines that at least 2 % of the reports (and 5) hold whole, figures aside: the template's table
+    headers and fixed lines, standard wording like the rules' quotations."""
+    if id(corpus) not in _TEMPLATE_LINES:
+        counts: dict[str, int] = defaultdict(int)
+        for pages in corpus.pdf_pages:
+            for line in {_fold(ln) for p in pages for ln in p.split("\n")}:
+                counts[line] += 1
+        floor = max(5, math.ceil(0.02 * len(corpus.pdf_pages)))
+        _TEMPLATE_LINES[id(corpus)] = {ln for ln, c in counts.items() if c >= floor}
+    return _TEMPLATE_LINES[id(corpus)]
 
 
 def _data_row(line: str) -> bool:
@@ -119,9 +140,11 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
     in PAN's corpora: consecutive copied lines that follow each other in both reports are one case, across
     line and page breaks; lines put in another order (a reshuffled copy) are cases of their own.
     Neutral characters are copied but need not be found (table data rows, standard wording, the source's
-    headings inside a copied block): evidence covering them is neither right nor wrong. A block of neutral
+    headings inside a copied block, the template's fixed lines): evidence covering them is neither right
+    nor wrong. A block of neutral
     lines alone is a case without characters (not counted, only its neutral ones used)."""
     out = []
+    template = _template_lines(corpus)
     for c in corpus.cases:
         if kinds and c.kind not in kinds:
             continue
@@ -135,7 +158,7 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
         for (p, s, e), (s0, s1) in sorted(whole.items()):
             a0, a1 = _glob(cp, p, s), _glob(cp, p, e)
             src = segs.get((p, s, e), set())
-            if _data_row(sfull[s0:s1]):
+            if _data_row(sfull[s0:s1]) or _fold(sfull[s0:s1]) in template:
                 src = set()
             own = set(range(a0, a1)) if src else set()
             last = merged[-1] if merged else None
@@ -144,18 +167,40 @@ def _cases(corpus: Corpus, kinds: set[str] | None = None) -> list[Case]:
                 last[2] |= own
                 last[3] |= src
                 last[6] |= set(range(a0, a1))
+                last[7] += [(a0, a1, s0, s1)] if src else []
             else:
-                merged.append([a0, a1, own, src, s0, s1, set(range(a0, a1))])
-        for _, _, own, src, s0, s1, lines in merged:
+                merged.append([a0, a1, own, src, s0, s1, set(range(a0, a1)), [(a0, a1, s0, s1)] if src else []])
+        for _, _, own, src, s0, s1, lines, pairs in merged:
             own = {k for k in own if not cfull[k].isspace()}
             src = {k for k in src if not sfull[k].isspace()}
-            out.append((c.kind, c.copier, own, c.source, src, lines - own, set(range(s0, s1)) - src))
+            out.append((c.kind, c.copier, own, c.source, src, lines - own, set(range(s0, s1)) - src, pairs))
     return out
 
 
-def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set[int]]]:
+def _on_slides(views: Views, case: Case, ppt: str, slides_of: int | None) -> Case:
+    """The case cut to what the compared slides can show: a slide shows the start of some lines. Against a
+    PDF, the slide side is cut to its slides and the PDF side to the characters of the same lines there
+    (mapped line by line, in proportion); slides against slides keep what both sides' slides show."""
+    kind, cp, cc, sc, scs, nc, ns, pairs = case
+    show_c, show_s = views.on_slides[cp], views.on_slides[sc]
+    to_s, to_c = set(), set()
+    for a0, a1, s0, s1 in pairs:
+        ka = [k for k in range(a0, a1) if k in show_c]
+        ks = [k for k in range(s0, s1) if k in show_s]
+        to_s |= {s0 + (k - a0) * (s1 - s0) // max(a1 - a0, 1) for k in ka}
+        to_c |= {a0 + (k - s0) * (a1 - a0) // max(s1 - s0, 1) for k in ks}
+    if ppt == "ppt":
+        return kind, cp, cc & show_c & to_c, sc, scs & show_s & to_s, nc, ns, pairs
+    if slides_of == 1:
+        return kind, cp, cc & to_c, sc, scs & show_s, nc, ns, pairs
+    return kind, cp, cc & show_c, sc, scs & to_s, nc, ns, pairs
+
+
+def _detections(views: Views, flags: list[Flag], ppt: str, slides_of: int | None = None,
+                copier_of: dict[frozenset[int], int] | None = None) -> list[dict[int, set[int]]]:
     """Per evidence of PDF vs PDF (ppt ""), slides vs a PDF ("pdf") or slides vs slides ("ppt"):
-    team -> PDF positions."""
+    team -> PDF positions. With slides vs a PDF, `slides_of` 0 keeps the copier's slides against the
+    source's PDF, 1 the copier's PDF against the source's slides (`copier_of` tells the copier)."""
     tid = {t.team_id: i for i, t in enumerate(views.corpus.teams)}
     out = []
     for f in flags:
@@ -165,6 +210,10 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
             slides = fa.endswith(".pptx") + fb.endswith(".pptx")
             if slides != {"": 0, "pdf": 1, "ppt": 2}[ppt]:
                 continue
+            if slides_of is not None and copier_of is not None:
+                slide_team = ia if fa.endswith(".pptx") else ib
+                if (slide_team == copier_of.get(frozenset((ia, ib)), -1)) != (slides_of == 0):
+                    continue
             ra = views.ranges(ia, fa, e.a_page, e.a_page_end, e.a_text, e.a_spans)
             rb = views.ranges(ib, fb, e.b_page, e.b_page_end, e.b_text, e.b_spans)
             if ra is not None and rb is not None and ia != ib:
@@ -173,19 +222,32 @@ def _detections(views: Views, flags: list[Flag], ppt: str) -> list[dict[int, set
 
 
 def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt: str = "") -> dict[str, float]:
+    """PAN plagdet; slides vs a PDF measured in each direction apart (the copier's slides against the
+    source's pages, its pages against the source's slides: each is one view of the case) and averaged."""
+    if ppt != "pdf":
+        return _plagdet(views, flags, kinds, ppt)
+    both = [_plagdet(views, flags, kinds, ppt, k) for k in (0, 1)]
+    out = {k: (both[0][k] + both[1][k]) / 2 for k in ("precision", "recall", "granularity")}
+    f1 = 2 * out["precision"] * out["recall"] / (out["precision"] + out["recall"]) if out["recall"] else 0.0
+    return {"plagdet": f1 / math.log2(1 + out["granularity"]), **out, "cases": both[0]["cases"]}
+
+
+def _plagdet(views: Views, flags: list[Flag], kinds: set[str] | None, ppt: str, slides_of: int | None = None
+             ) -> dict[str, float]:
     """PAN plagdet: F1 of character-level macro precision and recall, divided by log2(1 + granularity).
     On slides the cases are cut to what the slides show of each side (a slide shows a line's start).
     Characters of evidence that are whitespace or a case's neutral characters count neither way."""
     cases = _cases(views.corpus, kinds)
     if ppt:
-        cases = [(k, cp, c & views.on_slides[cp], sc, s & views.on_slides[sc], nc, ns)
-                 for k, cp, c, sc, s, nc, ns in cases]
+        cases = [_on_slides(views, x, ppt, slides_of) for x in cases]
     cases = [x for x in cases if x[2] and x[4]]
-    copiers = {(cp, sc) for _, cp, _, sc, _, _, _ in cases}
-    dets = [d for d in _detections(views, flags, ppt) if tuple(d) in copiers or tuple(d)[::-1] in copiers]
+    copiers = {(cp, sc) for _, cp, _, sc, *_ in cases}
+    copier_of = {frozenset((c.copier, c.source)): c.copier for c in views.corpus.cases}
+    dets = [d for d in _detections(views, flags, ppt, slides_of, copier_of)
+            if tuple(d) in copiers or tuple(d)[::-1] in copiers]
     all_cases = _cases(views.corpus)
     rec_sum, detected, gran_sum = 0.0, 0, 0
-    for _, cp, cc, sc, scs, _, _ in cases:
+    for _, cp, cc, sc, scs, *_ in cases:
         hit_cp, hit_sc, n_det = set(), set(), 0
         for d in dets:
             if cp in d and sc in d:
@@ -203,7 +265,7 @@ def plagdet(views: Views, flags: list[Flag], kinds: set[str] | None = None, ppt:
         keys = list(d)
         hit = {k: set() for k in keys}
         neutral = {k: set() for k in keys}
-        for _, cp, cc, sc, scs, nc, ns in all_cases:
+        for _, cp, cc, sc, scs, nc, ns, _ in all_cases:
             if cp in d and sc in d:
                 hit[cp] |= cc & d[cp]
                 hit[sc] |= scs & d[sc]

@@ -40,9 +40,10 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(path: Path, fmt: str, out_dir: Path, timeout: float) -> Path:
-    """Convert with `soffice --headless`; its own profile dir keeps parallel runs from colliding."""
-    target, _ = TARGETS[fmt]
+def convert(path: Path, fmt: str, out_dir: Path, timeout: float, target: str | None = None) -> Path:
+    """Convert with `soffice --headless` (to `target`, else what `fmt` is read as); its own profile dir
+    keeps parallel runs from colliding."""
+    target = target or TARGETS[fmt][0]
     src = out_dir / f"input.{'bin' if fmt in ('ole', 'odf') else fmt}"
     shutil.copyfile(path, src)
     profile = (out_dir / "profile").as_uri()

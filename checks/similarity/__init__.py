@@ -18,7 +18,7 @@ import numpy as np
 
 from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
-from .align import Params, Passage, Side, align, copied_chars, rare_total
+from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
@@ -38,10 +38,18 @@ class SimilarityParams:
 
     common_min: int = 5  # an n-gram in at least this many teams ...
     common_frac: float = 0.02  # ... or this share of all teams is common wording, never evidence
-    cand_df_max: int = 60  # n-grams in more teams are not weighed for candidates (speed)
+    # candidates are weighed on n-grams of at most this many teams: a copy's fingerprint. Wording more teams
+    # share is the template's and the subject's; weighed, it buries a copied paragraph under the pairs
+    # that merely share a subject (and it costs time)
+    cand_df_max: int = 3
     rare_df: int = 3  # n-grams of at most this many teams are a copy's fingerprint
     top_k: int = 10
     min_cosine: float = 0.15
+    # a query's best few candidates below min_cosine are still aligned (first pass only, cheap): one copied
+    # paragraph moves a report's cosine little, but its source still ranks among the first
+    probe_k: int = 3
+    probe_floor: float = 0.05
+    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams (a long stretch)
     min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
@@ -52,12 +60,18 @@ class SimilarityParams:
     # a pair that only just passes, whose aligned sentences carry different figures throughout, is two
     # teams filling in the same template on the same subject, not a copy (small corpora show it most)
     figures_share: float = 0.085  # below this rare share ...
-    figures_min: int = 8  # ... with at least this many figures in the passages ...
-    figures_agree: float = 0.34  # ... fewer than this share of them the same on both sides: no flag
+    figures_min: int = 4  # ... with at least this many figures in the passages ...
+    figures_agree: float = 0.5  # ... fewer than this share of them the same on both sides: no flag
     # one copied paragraph: a single passage with this many of the team's own characters whose figures all
     # agree (another team filling in the same template has its own figures) and this many rare n-grams
     paragraph_own: int = 70
     paragraph_rare: int = 20
+    # ... or, fewer rare n-grams (its words the template's), but this many figures, all the source's: its
+    # facts are copied (another team's paragraph on the same template carries its own dates and counts)
+    paragraph_figures: int = 4
+    # ... or a passage of this much running text (table rows and template aside) whose figures (at least
+    # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
+    paragraph_prose: int = 100
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
     align: Params = field(default_factory=Params)
     paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
@@ -118,6 +132,8 @@ class _PairResult:
     figures: tuple[int, int] = (0, 0)  # figures inside the passages: the same on both sides, all
     paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
     passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
+    light: bool = False  # first pass only (a probe): compared again in full once flagged
+    prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
 
 
 def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
@@ -134,10 +150,10 @@ def _own_measurements(a: Side, b: Side, p: Passage) -> bool:
     return not any(f in fb for f in fa) and len(fa) >= (2 if p.how in ("fuzzy", "dense") else 3)
 
 
-def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False
-             ) -> _PairResult:
+def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False,
+             light: bool = False) -> _PairResult:
     a, b = prep.side(ia), prep.side(ib)
-    passages, rare = align(a, b, s.align)
+    passages, rare = align(a, b, s.align, fuzzy=not light)
     paraphrased = 0
     if reword:  # the query's one clear candidate: look for sentences rewritten in order
         taken = np.zeros(len(a.nt.text) + 1, bool)
@@ -155,8 +171,11 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     longest = max(
         (int((~a.excluded[p.a_start : p.a_end]).sum()) for p in passages if _exact_figures(a, b, p)), default=0
     )
+    prose = max((prose_chars(a, p.a_start, p.a_end) for p in passages
+                 if _exact_figures(a, b, p) and len(figures_in(a.nt.text[p.a_start : p.a_end])) >= s.align.prose_figures),
+                default=0)
     figures = same_figures(a, b, passages)
-    if s.densify and rare >= s.min_rare and ca >= s.min_chars:
+    if s.densify and not light and rare >= s.min_rare and ca >= s.min_chars:
         passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
         passages = [p for p in passages if not _own_measurements(a, b, p)]
         ra = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages]) / max(a.countable, 1)
@@ -165,7 +184,8 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb
-    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages)
+    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
+                       light, prose)
 
 
 def find_flags(
@@ -181,19 +201,23 @@ def find_flags(
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
     labels = [f"{y}|{t}" for y, t in group_key]
-    grams, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
+    both, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
+    grams = [g for g, _ in both]
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}
-    found = candidates(
-        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine,
-        clear_floor=s.paraphrase.floor, clear_margin=s.paraphrase.clear_margin, runner_up=runner_up,
-    )
+    found, probes = _split(candidates(
+        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k,
+        min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up,
+    ), s, runner_up)
+    probes = [(q, o, c) for q, o, c in probes if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared]
+    del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
     by_team: dict[tuple[int, int], list[_PairResult]] = {}
     seen: set[tuple[int, int]] = set()
-    for qa, qb, cos in found:
+    light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
+    for qa, qb, cos in found + probes:
         ga, gb = group_of[qa], group_of[qb]
         ra, rb = reports[qa], reports[qb]
         if rb.year == year and (ra.team_id, ga) > (rb.team_id, gb):
@@ -201,14 +225,17 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        by_team.setdefault((ga, gb), []).append(_compare(prep, qa, qb, cos, s, (qa, qb) in reword))
+        by_team.setdefault((ga, gb), []).append(
+            _compare(prep, qa, qb, cos, s, (qa, qb) in reword, light=(qa, qb) in light)
+        )
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
     for (ga, gb), pairs in by_team.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs)))
+            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs),
+                                  light=all(p.light for p in pairs)))
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         files_of.setdefault(g, []).append(i)
@@ -219,6 +246,7 @@ def find_flags(
         # a flagged pair: every file of one team against every file of the other (slides to pages, slides
         # to slides), so that each copied passage is shown wherever it is
         reword_pair = any(p.paraphrased for p in pairs)
+        pairs[:] = [_compare(prep, p.a, p.b, p.cosine, s, reword_pair) if p.light else p for p in pairs]
         for ia in files_of[ga]:
             for ib in files_of[gb]:
                 if (ia, ib) not in seen:
@@ -248,6 +276,33 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
 
 
+def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int:
+    """Passage n-grams (sorted unique) two reports share that at most `rare_df` teams use."""
+    common = np.intersect1d(a, b, assume_unique=True)
+    return int((df.of(common) <= rare_df).sum()) if len(common) else 0
+
+
+def _split(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]
+           ) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+    """(candidates compared in full, probes): in full those reaching min_cosine, and a query's best when it
+    stands `clear_margin` times above the next (a rewritten copy keeps less rare wording, but far more with
+    its source than with anything else); probes the query's other first `probe_k`."""
+    by_query: dict[int, list[tuple[float, int]]] = {}
+    for q, o, cos in found:
+        by_query.setdefault(q, []).append((cos, o))
+    full, probes = [], []
+    p = s.paraphrase
+    for q, lst in by_query.items():
+        lst.sort(reverse=True)
+        for rank, (cos, o) in enumerate(lst):
+            clear = rank == 0 and cos >= p.floor and cos >= p.clear_margin * runner_up.get(q, 0.0)
+            if cos >= s.min_cosine or clear:
+                full.append((q, o, cos))
+            elif rank < s.probe_k:
+                probes.append((q, o, cos))
+    return full, probes
+
+
 def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, runner_up: dict[int, float]
                       ) -> set[tuple[int, int]]:
     """Pairs (both orders) where the other report is the query's best candidate by a clear margin: a
@@ -274,8 +329,10 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
     strong = best.rare_share >= s.min_rare_share * factor and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
-    paragraph = best.longest >= s.paragraph_own * factor and best.rare_chars >= s.paragraph_rare
     same, figures = best.figures
+    paragraph = best.longest >= s.paragraph_own * factor and (
+        best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
+    ) or best.prose >= s.paragraph_prose * factor
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
         strong = short = False
     reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor

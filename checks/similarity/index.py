@@ -156,9 +156,9 @@ def _tables(stored: Stored, grams: dict[str, Grams], teams: dict[str, list[str]]
 
 
 def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], state_dir: Path | None
-                 ) -> tuple[list[np.ndarray], DocFreq, DocFreq]:
-    """Each report's seed n-grams, and the seed and passage frequency tables over teams (`labels`: the
-    team of each report), from the state where the texts are unchanged."""
+                 ) -> tuple[list[Grams], DocFreq, DocFreq]:
+    """Each report's (seed, passage) n-grams, and the seed and passage frequency tables over teams
+    (`labels`: the team of each report), from the state where the texts are unchanged."""
     stored = read_state(state_dir, FEATURE_VERSION)
     keys = [text_key(p) for p in pages_list]
     grams: dict[str, Grams] = {}
@@ -180,7 +180,7 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
     if fresh or teams != stored.teams or len(grams) != len(stored.grams):
         write_state(state_dir, FEATURE_VERSION, stored, grams, teams, seed, passage)
     n = len(teams)
-    return [grams[k][0] for k in keys], DocFreq(*seed, n), DocFreq(*passage, n)
+    return [grams[k] for k in keys], DocFreq(*seed, n), DocFreq(*passage, n)
 
 
 def _pack(grams: dict[str, Grams], keys: Sequence[str]) -> None:

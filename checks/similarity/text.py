@@ -31,6 +31,7 @@ class NormText:
     offset: np.ndarray  # int32, offset of each normalised char inside its original page text
     pages: list[str] = field(default_factory=list)  # the original page texts
     sent_id: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sentence of each char
+    table: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # char of a table row (cells)
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,15 @@ def _fold_table() -> np.ndarray:
         n = "".join(c for c in n if _KEEP.match(c) and c != "_")
         table[cp] = ord(n[0]) if n else 0
     return table
+
+
+def _cell_lines(cp: np.ndarray) -> np.ndarray:
+    """Bool per char: on a line of cells (two or more blanks between words: a table row)."""
+    nl = cp == 10
+    line = np.cumsum(nl) - nl  # line index of each char (a break belongs to the line it ends)
+    blank = (cp == 32) | (cp == 9) | (cp == 0x3000)
+    per_line = np.bincount(line, weights=blank, minlength=int(line[-1]) + 1 if len(line) else 0)
+    return per_line[line] >= 2
 
 
 def _line_ends(cp: np.ndarray) -> np.ndarray:
@@ -97,7 +107,8 @@ def normalize_pages(pages: list[str]) -> NormText:
     page = np.repeat(np.arange(len(pages), dtype=np.int32), lens)
     offset = (np.arange(len(cp), dtype=np.int64) - np.repeat(ends - lens + 1, lens)).astype(np.int32)
     text = allc[keep].astype("<u4").tobytes().decode("utf-32-le")
-    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep])
+    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep],
+                    table=_cell_lines(cp)[keep])
 
 
 def codepoints(text: str) -> np.ndarray:

@@ -225,9 +225,7 @@ def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[st
     src = _paragraphs(source_pages)
     own = _paragraphs(copier_pages, headings=True)
     if one_paragraph:
-        cand = [k for k, (t, _, _) in enumerate(src) if 180 <= len(t) <= 600] or [max(range(len(src)), key=lambda k: len(src[k][0]))]
-        k0 = rng.choice(cand)
-        block = [k0]
+        k0, block = _one_paragraph(rng, src)
     else:
         total = sum(len(t) for t, _, _ in src)
         want = fraction * total
@@ -241,7 +239,7 @@ def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[st
         block.sort()
     # the copier keeps its own title and headings; copied lines replace its own lines at the same share
     keep_own = own[: int(len(own) * (k0 / max(len(src), 1)))] if not one_paragraph else own[: len(own) // 2]
-    tail_own = own[len(keep_own) + (len(block) if not one_paragraph else 1):]
+    tail_own = own[len(keep_own) + len(block):]
     order = list(block)
     if edit and len(order) > 2:
         rng.shuffle(order)
@@ -264,6 +262,29 @@ def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[st
             # the copier's whole line is the copy (edits move words around inside it)
             passages.append((cpage, cs, ce, spage, s, e))
     return pages, _dedupe(passages)
+
+
+def _prose(line: str) -> bool:
+    """A line of running text (not a table row of cells, not a line of figures)."""
+    return line.count(" ") < 2 and len(re.sub(r"[\d\s\W_]+", "", line)) >= 13
+
+
+def _one_paragraph(rng: random.Random, src: list[tuple[str, int, int]]) -> tuple[int, list[int]]:
+    """One paragraph of running text, 180-600 characters: consecutive prose lines of the source (a report
+    wraps a paragraph over several lines), else its longest line."""
+    cand = []
+    for k in range(len(src)):
+        got, end = 0, k
+        while end < len(src) and _prose(src[end][0]) and got < 180:
+            got += len(src[end][0])
+            end += 1
+        if 180 <= got <= 600:
+            cand.append(list(range(k, end)))
+    if not cand:
+        k = max(range(len(src)), key=lambda k: len(src[k][0]))
+        return k, [k]
+    block = rng.choice(cand)
+    return block[0], block
 
 
 def _dedupe(passages: list[tuple[int, int, int, int, int, int]]) -> list[tuple[int, int, int, int, int, int]]:

@@ -1,18 +1,17 @@
-"""Decisions people make in the review workspace, and the append-only audit trail of each of them.
+"""Decisions people make in the review workspace: 初选 per team, follow-ups per unit, findings dismissed as
+wrong, plagiarism flags; and how they join a run's results.
 
 One API for the web app and the command line, so both write one trail: every change is checked
-against the actor's role here (not only in the caller), written together with its audit entry in one
-transaction, and never edited afterwards. The database refuses UPDATE/DELETE on the trail (0006).
+against the actor's role (pipeline/store/audit.py), written together with its audit entry in one
+transaction, and never edited afterwards.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,214 +19,30 @@ from sqlalchemy.orm import Session
 from core.model import CompletenessReport, Flag, Problem, TeamReview
 from core.model import implicated_teams as model_implicated_teams
 from pipeline.store import Store, as_utc, utcnow
-from pipeline.store.review_tables import (
-    AuditEntry,
-    AuditSubject,
-    DismissedFindingRecord,
-    TeamReviewRecord,
-    UnitFollowUpRecord,
+from pipeline.store.audit import (  # noqa: F401 - re-exported: `review` is the one door callers use
+    BEIJING,
+    PERMISSIONS,
+    ROLES,
+    Actor,
+    AuditView,
+    NotAllowed,
+    ReviewError,
+    Role,
+    Via,
+    audit_entries,
+    audit_in,
+    may,
+    reason_of,
+    record_audit,
+    require_role,
+    writing,
 )
+from pipeline.store.review_tables import DismissedFindingRecord, TeamReviewRecord, UnitFollowUpRecord
 from pipeline.store.tables import FlagRecord
-
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-Role = Literal["secretariat", "reviewer", "discipline", "expert", "admin"]
-ROLES: dict[str, str] = {
-    "secretariat": "秘书处",
-    "reviewer": "初审",
-    "discipline": "纪律审查",
-    "expert": "评审专家",
-    "admin": "管理员",
-}
-Via = Literal["web", "cli"]
-
-# Who may make which change: the one place this rule lives (the web shows forms from it too).
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "decide_team": frozenset({"reviewer", "admin"}),
-    "dismiss_finding": frozenset({"reviewer", "admin"}),
-    "unit_followup": frozenset({"secretariat", "admin"}),
-    "accept_late": frozenset({"secretariat", "admin"}),
-    "decide_flag": frozenset({"discipline", "admin"}),
-}
 
 TEAM_DECISIONS = {"passed": "初选通过", "failed": "初选不通过"}
 FLAG_DECISIONS = {"confirmed": "确认抄袭", "dismissed": "排除"}
 FOLLOWUP_STATUSES = {"none": "未跟进", "notified": "已通知", "resubmitted": "已补交"}
-
-
-class ReviewError(ValueError):
-    """A change refused for a reason the person can fix (message in Chinese)."""
-
-
-class NotAllowed(PermissionError):
-    """The actor's role may not make this change."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    role: str
-    via: Via = "web"
-
-
-def may(role: str, action: str) -> bool:
-    return role in PERMISSIONS.get(action, frozenset())
-
-
-def _require(actor: Actor, action: str) -> None:
-    if not actor.name.strip():
-        raise ReviewError("必须写明操作人")
-    if not may(actor.role, action):
-        raise NotAllowed(f"角色“{ROLES.get(actor.role, actor.role)}”无权进行此操作")
-
-
-def _reason(reason: str | None, required: bool, what: str) -> str | None:
-    text = (reason or "").strip()
-    if required and not text:
-        raise ReviewError(f"{what}必须填写理由")
-    return text or None
-
-
-@contextmanager
-def writing(store: Store) -> Iterator[Session]:
-    """One transaction under the store's writer lock (SQLite allows one writer)."""
-    with store._write_lock, store.session() as s, s.begin():  # noqa: SLF001 - the store's own lock
-        yield s
-
-
-# ---------------------------------------------------------------- the audit trail
-
-
-@dataclass(frozen=True)
-class AuditView:
-    id: int
-    at: datetime
-    actor: str
-    role: str
-    via: str
-    action: str
-    year: int | None
-    object_type: str
-    object_id: str
-    before: dict | None
-    after: dict | None
-    reason: str | None
-    subjects: tuple[tuple[str, str], ...] = ()
-
-
-def audit_in(
-    s: Session,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    year: int | None,
-    before: dict | None,
-    after: dict | None,
-    reason: str | None,
-    related: Iterable[tuple[str, str]] = (),
-    at: datetime | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=at or utcnow(),
-        actor=actor.name,
-        role=actor.role,
-        via=actor.via,
-        action=action,
-        year=year,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    s.add(entry)
-    s.flush()
-    subjects = dict.fromkeys([(object_type, object_id), *related])
-    s.add_all(AuditSubject(entry_id=entry.id, object_type=t, object_id=i) for t, i in subjects)
-    return entry
-
-
-def record_audit(
-    store: Store,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    year: int | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-    reason: str | None = None,
-    related: Iterable[tuple[str, str]] = (),
-) -> int:
-    """Append one entry (for changes other modules make, e.g. accounts, late acceptances, the draw)."""
-    with writing(store) as s:
-        return audit_in(
-            s,
-            actor,
-            action,
-            object_type,
-            object_id,
-            year=year,
-            before=before,
-            after=after,
-            reason=reason,
-            related=related,
-        ).id
-
-
-def audit_entries(
-    store: Store,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    *,
-    year: int | None = None,
-    limit: int | None = None,
-) -> list[AuditView]:
-    """The trail, newest first: of one object (including entries that merely concern it), or all."""
-    with store.session() as s:
-        q = select(AuditEntry)
-        if object_type is not None:
-            sub = select(AuditSubject.entry_id).where(AuditSubject.object_type == object_type)
-            if object_id is not None:
-                sub = sub.where(AuditSubject.object_id == object_id)
-            q = q.where(AuditEntry.id.in_(sub))
-        if year is not None:
-            q = q.where(AuditEntry.year == year)
-        q = q.order_by(AuditEntry.id.desc())
-        if limit is not None:
-            q = q.limit(limit)
-        entries = list(s.scalars(q))
-        subjects: dict[int, list[tuple[str, str]]] = {}
-        if entries:
-            rows = s.execute(
-                select(AuditSubject.entry_id, AuditSubject.object_type, AuditSubject.object_id).where(
-                    AuditSubject.entry_id.in_([e.id for e in entries])
-                )
-            )
-            for entry_id, t, i in rows:
-                subjects.setdefault(entry_id, []).append((t, i))
-        return [
-            AuditView(
-                id=e.id,
-                at=as_utc(e.at),
-                actor=e.actor,
-                role=e.role,
-                via=e.via,
-                action=e.action,
-                year=e.year,
-                object_type=e.object_type,
-                object_id=e.object_id,
-                before=e.before,
-                after=e.after,
-                reason=e.reason,
-                subjects=tuple(subjects.get(e.id, ())),
-            )
-            for e in entries
-        ]
-
 
 # ---------------------------------------------------------------- team 初选
 
@@ -246,10 +61,10 @@ def decide_team(
     store: Store, year: int, team_id: str, decision: str, reason: str | None, actor: Actor
 ) -> TeamReview:
     """Record a team's 初选 decision (passed / failed); failing needs a reason. Returns the new state."""
-    _require(actor, "decide_team")
+    require_role(actor, "decide_team")
     if decision not in TEAM_DECISIONS:
         raise ReviewError("初选结论只能是 passed（通过）或 failed（不通过）")
-    text = _reason(reason, decision == "failed", "初选不通过")
+    text = reason_of(reason, decision == "failed", "初选不通过")
     now = utcnow()
     with writing(store) as s:
         row = s.scalar(
@@ -321,7 +136,7 @@ def set_unit_followup(
     note: str | None = None,
 ) -> UnitFollowUp:
     """已通知 on a date (today in Beijing unless given), 已补交, or back to 未跟进."""
-    _require(actor, "unit_followup")
+    require_role(actor, "unit_followup")
     if status not in FOLLOWUP_STATUSES:
         raise ReviewError("跟进状态只能是 none（未跟进）、notified（已通知）或 resubmitted（已补交）")
     now = utcnow()
@@ -398,10 +213,10 @@ def dismiss_finding(
     actor: Actor,
 ) -> Dismissal:
     """Mark a finding wrong, with a reason: it stays (struck through) but no longer counts."""
-    _require(actor, "dismiss_finding")
+    require_role(actor, "dismiss_finding")
     if object_type not in ("unit", "team"):
         raise ReviewError("只能排除单位或班组的问题")
-    text = _reason(reason, True, "排除问题")
+    text = reason_of(reason, True, "排除问题")
     key = finding_key(problem)
     now = utcnow()
     with writing(store) as s:
@@ -434,8 +249,8 @@ def restore_finding(
     store: Store, year: int, object_type: str, object_id: str, key: str, reason: str | None, actor: Actor
 ) -> bool:
     """Count a dismissed finding again (the dismissal stays in the trail)."""
-    _require(actor, "dismiss_finding")
-    text = _reason(reason, True, "恢复问题")
+    require_role(actor, "dismiss_finding")
+    text = reason_of(reason, True, "恢复问题")
     with writing(store) as s:
         row = _dismissal_row(s, year, object_type, object_id, key)
         if row is None or not row.active:
@@ -513,10 +328,10 @@ def decide_flag(
     store: Store, year: int, flag_id: str, decision: str, reason: str | None, actor: Actor
 ) -> FlagDecision | None:
     """确认抄袭 (confirmed) or 排除 (dismissed), with a reason; None when the year has no such flag."""
-    _require(actor, "decide_flag")
+    require_role(actor, "decide_flag")
     if decision not in FLAG_DECISIONS:
         raise ReviewError("结论只能是 confirmed（确认抄袭）或 dismissed（排除）")
-    text = _reason(reason, True, "查重标记的结论")
+    text = reason_of(reason, True, "查重标记的结论")
     now = utcnow()
     with writing(store) as s:
         row = s.scalar(select(FlagRecord).where(FlagRecord.year == year, FlagRecord.flag_id == flag_id))

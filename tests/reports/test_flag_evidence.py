@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
@@ -16,7 +15,6 @@ from core.model import CompletenessReport, Evidence, FileResult, Flag, FlagSide,
 from pipeline.reports import write_reports
 from pipeline.reports.casefile import write_case_file
 from pipeline.samples.plagiarism import make_corpus
-from tests.conftest import require_tool
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -114,17 +112,6 @@ def test_case_file_of_fifty_passages_holds_all_fifty(tmp_path):
     assert "抄袭了" not in text
     assert "第 3 张幻灯片" in text  # a slide is named as a slide
     assert f"共 {doc.page_count} 页" in doc[-1].get_text()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_tool("Debian's chromium", CHROMIUM.exists, "make test installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

@@ -91,7 +91,8 @@ def test_blocked_scores_equal_brute_force_cosine(pages: list[list[str]], nightly
 
 def _tables(pages: list[list[str]], labels: list[str], state: Path | None):
     grams, seed, passage = corpus_index(pages, labels, state)
-    return grams, (seed.hashes, seed.counts, seed.groups), (passage.hashes, passage.counts, passage.groups)
+    return [g for pair in grams for g in pair], (seed.hashes, seed.counts, seed.groups), (
+        passage.hashes, passage.counts, passage.groups)
 
 
 def _same(a, b) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from pipeline.store.review import ROLES, Actor, may
+from pipeline.store.audit import ROLES, Actor, may
 
 # who may look at which area of the workspace
 VIEW_AREAS: dict[str, frozenset[str]] = {

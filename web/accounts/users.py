@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from pipeline.store.review import ROLES
+from pipeline.store.audit import ROLES
 
 
 class UserError(ValueError):

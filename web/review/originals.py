@@ -3,16 +3,23 @@
 Callers resolve the SHA-256 from the object's own file list; nothing here takes a path from a request.
 A file is shown inline only when it is a PDF or a common image; anything else is an attachment of
 type application/octet-stream, so a sender's HTML or script is never rendered by the browser.
+Presentations (.pptx, .ppt, .odp) get slide pictures too: LibreOffice turns them into a PDF once, within
+a time limit, kept under BANZU_HOME/cache/slides.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 import threading
 from pathlib import Path, PurePosixPath
 
 import pymupdf
 
+from extractors.legacy import convert, soffice_path
+from extractors.sniff import sniff_format
 from pipeline.store import Store
 
 INLINE_TYPES = {
@@ -25,6 +32,9 @@ INLINE_TYPES = {
 PAGE_WIDTH_PX = 1000
 MAX_PAGES = 2000
 _render_lock = threading.Semaphore(2)  # rendering is CPU-bound: at most two at a time
+SLIDE_FORMATS = {"pptx", "ppt", "odf"}  # what LibreOffice can lay out as slides ("odf": .odp and kin)
+SLIDES_TIMEOUT_S = 120.0  # real Kingsoft files can hang LibreOffice
+_slides_lock = threading.Lock()  # one conversion at a time: the pages of one deck are asked for at once
 
 
 def archived(store: Store, sha256: str) -> Path | None:
@@ -43,14 +53,48 @@ def download_name(inbox_path: str) -> str:
     return PurePosixPath(inbox_path).name or "file"
 
 
-def page_image(store: Store, sha256: str, page: int) -> bytes | None:
-    """Page `page` (1-based) of an archived PDF or image as PNG; cached under BANZU_HOME/cache/pages."""
+def slides_pdf(store: Store, sha256: str, source: Path) -> Path | None:
+    """An archived presentation as a PDF of its slides, made once by LibreOffice; None when it is not a
+    presentation, LibreOffice is missing, or the conversion fails or overruns (remembered, not retried)."""
+    cache = store.home / "cache" / "slides" / sha256[:2] / f"{sha256}.pdf"
+    failed = cache.with_suffix(".failed")
+    fmt = sniff_format(source)
+    if fmt not in SLIDE_FORMATS or soffice_path() is None:
+        return None
+    with _slides_lock:
+        if cache.exists() or failed.exists():
+            return cache if cache.exists() else None
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="banzu-slides-") as tmp:
+            try:
+                made = convert(source, fmt, Path(tmp), SLIDES_TIMEOUT_S, target="pdf")
+            except (subprocess.TimeoutExpired, OSError, RuntimeError) as exc:
+                failed.write_text(str(exc) or type(exc).__name__, encoding="utf-8")
+                return None
+            shutil.move(made, cache.with_suffix(".tmp"))
+            cache.with_suffix(".tmp").replace(cache)
+    return cache
+
+
+def _pictured(store: Store, sha256: str) -> Path | None:
+    """What pages are drawn from: the archived PDF or image itself, or a presentation's slides PDF."""
     source = archived(store, sha256)
-    if source is None or page < 1 or page > MAX_PAGES or content_type(source) is None:
+    if source is None:
+        return None
+    return source if content_type(source) is not None else slides_pdf(store, sha256, source)
+
+
+def page_image(store: Store, sha256: str, page: int) -> bytes | None:
+    """Page `page` (1-based) of an archived PDF, image or presentation as PNG; cached under
+    BANZU_HOME/cache/pages."""
+    if page < 1 or page > MAX_PAGES or archived(store, sha256) is None:
         return None
     cache = store.home / "cache" / "pages" / sha256[:2] / sha256 / f"{page}.png"
     if cache.exists():
         return cache.read_bytes()
+    source = _pictured(store, sha256)
+    if source is None:
+        return None
     with _render_lock:
         try:
             with pymupdf.open(source) as doc:
@@ -69,5 +113,10 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
 
 
 def renderable(store: Store, sha256: str | None) -> bool:
+    """Whether pages of this original can be pictured (a presentation only when LibreOffice is here)."""
     source = archived(store, sha256) if sha256 else None
-    return source is not None and content_type(source) is not None
+    if source is None:
+        return False
+    if content_type(source) is not None:
+        return True
+    return soffice_path() is not None and sniff_format(source) in SLIDE_FORMATS
