@@ -15,7 +15,8 @@ class Settings(BaseSettings):
 
     home: Path = Path("./var")
     database_url: str | None = None
-    ocr_workers: int = 0  # 0: decided from the machine's cores
+    ocr_workers: int = 0  # intake: 0 = the reader child's one OCR engine; N = N OCR processes per scanned file
+    reader_max_mb: int = 800  # the reader child is replaced after a file that leaves it holding more
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
     run_lock_wait: float = 30.0  # seconds a second intake on the same home waits before giving up
     ocr_threads: int = 1  # onnxruntime threads per OCR engine (one per process measured best); 0: its own

@@ -2,14 +2,17 @@
 
 A reader that loops (a cyclic PDF object graph, a pathological drawing, a hung converter) is killed
 when its time is up; the file becomes an `unreadable_file` problem saying so, and the next file gets
-a fresh child. The child is kept between files (starting one costs ~1 s of imports), so the price of
-the deadline is one pickled Document per file. Where no child can be started (a daemonic Dask worker)
-or the options carry an in-process OCR engine, the file is read here, without the deadline.
+a fresh child. One child serves the whole process and is kept between files (starting one costs
+~1 s of imports and ~1 s to load the OCR models), so the price of the deadline is one pickled
+Document per file, and the process that runs the flow never loads the OCR engine itself. Where no
+child can be started (a daemonic Dask worker) or the options carry an in-process OCR engine, the
+file is read here, without the deadline.
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import re
 import threading
@@ -20,6 +23,7 @@ from pathlib import Path
 from core.model import Document
 
 from . import problems as msg
+from .memory import release_memory, rss_bytes
 from .options import ExtractOptions
 
 BASE_SECONDS = 60.0  # opening, sniffing, one conversion
@@ -50,7 +54,9 @@ def budget_seconds(path: Path, options: ExtractOptions) -> float:
 
 
 def _serve(conn: Connection) -> None:
-    """The child: read files as asked until the parent closes the pipe."""
+    """The child: read files as asked until the parent closes the pipe; each answer carries the
+    child's resident memory after the file (freed heap handed back first), so the parent can
+    replace a child that grew."""
     from . import extract
 
     while True:
@@ -60,22 +66,42 @@ def _serve(conn: Connection) -> None:
             return
         path, name, options = request
         try:
-            conn.send(extract(path, name=name, options=options))
-        except Exception as exc:  # noqa: BLE001 - a Document that cannot be sent still answers
-            conn.send(exc)
+            answer: Document | Exception = extract(path, name=name, options=options)
+        except Exception as exc:  # noqa: BLE001 - the parent decides what an error means
+            answer = exc
+        gc.collect()
+        release_memory()
+        try:
+            conn.send((answer, rss_bytes()))
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot be pickled still answers
+            conn.send((RuntimeError(f"{type(exc).__name__}: {exc}"), rss_bytes()))
 
 
 class DeadlineReader:
-    """One child process reading files one at a time; killed and replaced when a file overruns."""
+    """One child process reading files one at a time, for every thread of this process.
+
+    One child holds the one OCR engine of the run (~200 MB of models, ~500 MB more while a page is
+    detected), so the run's memory does not grow with the number of extraction threads; the threads
+    take turns (OCR already keeps the cores busy). The child is replaced when a file overruns its
+    time (killed: only that file is lost), when it dies (a crash in a native library), and when a
+    file leaves it holding more than `ExtractOptions.reader_max_mb`.
+    """
 
     def __init__(self) -> None:
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
 
+    @property
+    def pid(self) -> int | None:
+        """The running child's process id (None before the first file and after a stop)."""
+        proc = self._proc
+        return proc.pid if proc is not None and proc.is_alive() else None
+
     def _start(self) -> Connection:
         if self._proc is not None and self._proc.is_alive() and self._conn is not None:
             return self._conn
+        self.stop()  # a child that died between files leaves its pipe behind
         ctx = multiprocessing.get_context("spawn")  # never fork a process with OCR threads
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_serve, args=(child,), name="banzu-reader", daemon=False)
@@ -95,7 +121,9 @@ class DeadlineReader:
             proc.join(5)
 
     def read(self, path: Path, name: str, options: ExtractOptions, seconds: float) -> Document:
-        with self._lock:
+        with self._lock:  # the time budget starts when this file is sent, not while it waits here
+            if _HALTED.is_set():
+                raise KeyboardInterrupt("the run is stopping")
             conn = self._start()
             started = time.monotonic()
             conn.send((path, name, options))
@@ -103,12 +131,18 @@ class DeadlineReader:
                 answer = conn.recv() if conn.poll(seconds) else None
             except (EOFError, OSError):
                 answer = "died"
+            if _HALTED.is_set():  # killed by halt_readers, not by the file: nothing to record
+                self.stop()
+                raise KeyboardInterrupt("the run is stopping")
             if answer is None or answer == "died":
                 self.stop()
                 return _overrun(name, time.monotonic() - started, died=answer == "died")
-            if isinstance(answer, BaseException):
-                raise answer
-            return answer
+            result, rss = answer
+            if options.reader_max_mb and rss > options.reader_max_mb * 2**20:
+                self.stop()  # the next file gets a fresh child
+            if isinstance(result, BaseException):
+                raise result
+            return result
 
 
 def _overrun(name: str, seconds: float, died: bool) -> Document:
@@ -117,8 +151,7 @@ def _overrun(name: str, seconds: float, died: bool) -> Document:
                     metadata={"killed_after_seconds": round(seconds, 1)})
 
 
-_READERS = threading.local()
-_ALL: list[DeadlineReader] = []
+_READER = DeadlineReader()  # one per process: the threads of a run share it
 _HALTED = threading.Event()  # the process is stopping (SIGTERM): no file is started any more
 
 
@@ -127,7 +160,7 @@ def can_use_child(options: ExtractOptions) -> bool:
 
 
 def read_with_deadline(path: Path, name: str, options: ExtractOptions, seconds: float | None = None) -> Document:
-    """`extract()` under a deadline (one child per calling thread); in-process when no child is possible."""
+    """`extract()` under a deadline in the process's reader child; in-process when no child is possible."""
     from . import extract
 
     path = Path(path)
@@ -135,17 +168,17 @@ def read_with_deadline(path: Path, name: str, options: ExtractOptions, seconds: 
         raise KeyboardInterrupt("the run is stopping")
     if not can_use_child(options):
         return extract(path, name=name, options=options)
-    reader = getattr(_READERS, "reader", None)
-    if reader is None:
-        reader = _READERS.reader = DeadlineReader()
-        _ALL.append(reader)
-    return reader.read(path, name, options, seconds or budget_seconds(path, options))
+    return _READER.read(path, name, options, seconds or budget_seconds(path, options))
+
+
+def reader_pid() -> int | None:
+    """The process id of this process's reader child, if one is running."""
+    return _READER.pid
 
 
 def stop_all_readers() -> None:
-    """Kill every child reader of this process (end of a run)."""
-    for reader in list(_ALL):
-        reader.stop()
+    """Kill the reader child of this process (end of a run)."""
+    _READER.stop()
 
 
 def resume_readers() -> None:
@@ -154,7 +187,7 @@ def resume_readers() -> None:
 
 
 def halt_readers() -> None:
-    """The process is stopping (SIGTERM): kill the readers and start no other file."""
+    """The process is stopping (SIGTERM): kill the reader and start no other file."""
     _HALTED.set()
     stop_all_readers()
 

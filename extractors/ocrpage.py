@@ -8,6 +8,7 @@ from core.codes import Code
 from core.model import Page, Problem
 
 from . import problems as msg
+from .memory import release_memory
 from .ocr import OcrResult, OcrTimeout, RapidReader, default_engine, rotate_image, run_with_timeout
 from .options import ExtractOptions
 from .pagetext import ocr_lines
@@ -25,6 +26,8 @@ def ocr_image(img: np.ndarray, options: ExtractOptions, page_no: int) -> tuple[O
     except Exception as exc:  # noqa: BLE001 - a failing engine costs this page only
         why = f"{type(exc).__name__}: {exc}"[:120]
         return None, Problem(code=Code.OCR_FAILED, page=page_no, message=msg.OCR_FAILED.format(page=page_no, why=why))
+    finally:
+        release_memory()  # the detector's ~500 MB of activations, freed but kept by malloc (memory.py)
 
 
 def ocr_into(out: Page, img: np.ndarray, options: ExtractOptions, scale: float, tables: bool = True) -> None:

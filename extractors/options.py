@@ -29,6 +29,8 @@ class ExtractOptions(BaseModel):
     max_pages: int = Field(2000, ge=1)  # a file with more pages is read up to this limit, with a problem
     file_timeout: float | None = Field(None, gt=0)  # seconds for one whole file; None: by its page count
     soffice_timeout: float = Field(180.0, gt=0)  # seconds for a LibreOffice conversion of .ppt/.doc
+    # the reader child (deadline.py) is replaced after a file that leaves it holding more than this
+    reader_max_mb: int = Field(800, ge=0)  # 0: never replaced for its size
 
     def wants(self, page_no: int) -> bool:
         return self.pages is None or page_no in self.pages

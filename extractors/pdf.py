@@ -19,6 +19,7 @@ from . import problems as msg
 from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
+from .pdfstructure import detach_structure
 from .pixels import MAX_PIXELS
 from .quality import PLAUSIBLE, judge_layer, plausibility
 from .tables import born_digital_tables
@@ -88,6 +89,7 @@ def open_pdf(path: Path, name: str) -> tuple[pymupdf.Document | None, Problem | 
     except Exception:  # noqa: BLE001
         doc.close()
         return None, msg.unreadable(msg.CORRUPT, name)
+    detach_structure(doc)  # an unsound structure tree can hang MuPDF's rendering (see pdfstructure)
     if count == 0:
         doc.close()
         return None, msg.unreadable(msg.CORRUPT, name)

@@ -56,12 +56,11 @@ PageReader = Callable[[Any, Page, ExtractOptions], Page]
 
 
 def _ocr_in_worker(path: str, out: Page, options: ExtractOptions, ocr_page: PageReader) -> Page:
-    import pymupdf
+    from .pdfstructure import open_untagged  # pymupdf only in the worker
 
     doc = _DOCS.get(path)
     if doc is None:
-        doc = pymupdf.open(path)
-        doc.authenticate("")
+        doc = open_untagged(path)
         _DOCS.clear()  # one open file per worker
         _DOCS[path] = doc
     return ocr_page(doc.load_page(out.page - 1), out, options)

@@ -39,9 +39,15 @@ def files_to_extract(inbox: Inbox) -> list[InboxFile]:
 
 
 def extract_options(settings: Settings) -> ExtractOptions:
-    """The extractors' options from the settings: the one route configuration takes into extractors/."""
+    """The extractors' options from the settings: the one route configuration takes into extractors/.
+
+    A run OCRs with the one engine of its reader child unless BANZU_OCR_WORKERS asks for more: every
+    extra OCR process holds its own models and page activations (~0.2 + 0.5 GB), which is what keeps
+    a whole run under 2 GB (benchmarks/hostile.py).
+    """
     return ExtractOptions(
-        workers=settings.ocr_workers, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout
+        workers=settings.ocr_workers or 1, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout,
+        reader_max_mb=settings.reader_max_mb,
     )
 
 

@@ -19,6 +19,7 @@ import pymupdf
 from PIL import Image
 
 from core.model import Flag, Line
+from extractors.pdfstructure import detach_structure
 from pipeline.reports.common import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ def render_region(archive_path: str | Path, page: int, text: str, out_path: Path
     page cannot be rendered."""
     try:
         doc = pymupdf.open(archive_path)
+        detach_structure(doc)  # an unsound structure tree can hang rendering
     except Exception as exc:
         log.warning("cannot open %s for evidence pictures: %s", archive_path, exc)
         return None

@@ -17,6 +17,7 @@ import pymupdf
 from PIL import Image
 
 from core.model import CompletenessReport, FileResult
+from extractors.pdfstructure import detach_structure
 from pipeline.reports.common import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def _prune(thumbs: Path, keep: set[str]) -> None:
 def _open(path: str) -> pymupdf.Document | None:
     try:
         doc = pymupdf.open(path)
+        detach_structure(doc)  # an unsound structure tree can hang rendering
     except Exception as exc:
         log.warning("cannot open %s for thumbnails: %s", path, exc)
         return None

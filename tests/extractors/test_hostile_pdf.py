@@ -9,21 +9,13 @@ import pytest
 
 from extractors import ExtractOptions, extract
 from extractors.deadline import read_with_deadline, stop_all_readers
-from pipeline.samples.hostile_pdf import blank_pdf, blank_scan_pdf, cyclic_structure_pdf, text_pdf, truncated
+from pipeline.samples.hostile_pdf import blank_pdf, blank_scan_pdf, text_pdf, truncated
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     p = tmp_path / name
     p.write_bytes(data)
     return p
-
-
-def test_cyclic_structure_tree_is_read_in_seconds(tmp_path):
-    path = _write(tmp_path, "cyclic.pdf", cyclic_structure_pdf(15))
-    started = time.perf_counter()
-    doc = extract(path, name="cyclic.pdf", options=ExtractOptions(ocr=False))
-    assert time.perf_counter() - started < 10
-    assert len(doc.pages) == 15 and all("班组概况" in p.text for p in doc.pages) and doc.readable
 
 
 @pytest.mark.parametrize("cut", ["4kb", "third", "ninety"])

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import pymupdf
 
 from extractors.legacy import convert, soffice_path
+from extractors.pdfstructure import detach_structure
 from extractors.sniff import sniff_format
 from pipeline.store import Store
 
@@ -98,6 +99,7 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     with _render_lock:
         try:
             with pymupdf.open(source) as doc:
+                detach_structure(doc)  # an unsound structure tree can hang rendering
                 if page > doc.page_count:
                     return None
                 p = doc[page - 1]
