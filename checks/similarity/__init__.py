@@ -22,7 +22,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_index
+from .index import DocFreq, candidates, corpus_index, intersect_sorted
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -278,7 +278,7 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
 
 def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int:
     """Passage n-grams (sorted unique) two reports share that at most `rare_df` teams use."""
-    common = np.intersect1d(a, b, assume_unique=True)
+    common = intersect_sorted(a, b)
     return int((df.of(common) <= rare_df).sum()) if len(common) else 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,16 @@ def sorted_unique(a: np.ndarray, in_place: bool = False) -> np.ndarray:
     return a[keep]
 
 
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.intersect1d of two sorted unique arrays without sorting their concatenation (a tenth of the time)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a[:0].copy()
+    i = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[i] == a]
+
+
 def report_ngrams(pages: Sequence[str]) -> Grams:
     """Sorted unique seed n-grams (candidate features) and passage n-grams (for common wording)."""
     cp = normalized_codepoints(list(pages))
@@ -71,12 +81,32 @@ class DocFreq:
     hashes: np.ndarray  # sorted unique
     counts: np.ndarray
     groups: int
+    _start: np.ndarray | None = field(default=None, repr=False, compare=False)  # see `of`
 
     def of(self, h: np.ndarray) -> np.ndarray:
-        if not len(self.hashes):
-            return np.zeros(len(h), np.int64)
-        i = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
-        return np.where(self.hashes[i] == h, self.counts[i], 0)
+        """Counts of hashes `h` (0 for unknown ones). Looked up through a table of where each bucket of
+        high bits starts in `hashes` (about one hash a bucket): a few probes instead of a binary search's
+        twenty cache misses; alignment asks this for every position of every compared report."""
+        out = np.zeros(len(h), np.int64)
+        if not len(self.hashes) or not len(h):
+            return out
+        bits = int(min(24, max(8, np.ceil(np.log2(len(self.hashes))))))
+        shift = np.uint32(32 - bits)
+        if self._start is None or len(self._start) != (1 << bits) + 1:
+            per = np.bincount(self.hashes >> shift, minlength=1 << bits)
+            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
+        h = np.asarray(h, dtype=np.uint32)
+        b = h >> shift
+        lo, size = self._start[b], self._start[b + 1] - self._start[b]
+        todo = np.flatnonzero(size)
+        k = 0
+        while len(todo):
+            at = lo[todo] + k
+            hit = self.hashes[at] == h[todo]
+            out[todo[hit]] = self.counts[at[hit]]
+            k += 1
+            todo = todo[~hit & (size[todo] > k)]
+        return out
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:
