@@ -22,7 +22,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_index, intersect_sorted
+from .index import DocFreq, candidates, corpus_index, shared_rare
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -210,7 +210,8 @@ def find_flags(
         grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k,
         min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up,
     ), s, runner_up)
-    probes = [(q, o, c) for q, o, c in probes if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared]
+    shared = shared_rare([p for _, p in both], [(q, o) for q, o, _ in probes], df_passage, s.rare_df)
+    probes = [p for p, n in zip(probes, shared.tolist(), strict=True) if n >= s.probe_shared]
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
@@ -274,12 +275,6 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
         return done[i]
 
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
-
-
-def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int:
-    """Passage n-grams (sorted unique) two reports share that at most `rare_df` teams use."""
-    common = intersect_sorted(a, b)
-    return int((df.of(common) <= rare_df).sum()) if len(common) else 0
 
 
 def _split(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]

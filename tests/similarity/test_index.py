@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from checks.similarity import index
-from checks.similarity.index import STATE_FILE, candidates, corpus_index, doc_freq, report_ngrams
+from checks.similarity.index import STATE_FILE, candidates, corpus_index, doc_freq, report_ngrams, shared_rare
 from checks.similarity.text import (
     COMMON_N,
     ngram_hashes,
@@ -153,3 +153,12 @@ def test_seed_and_passage_hashes_equal_the_hashes_of_the_text(pages: list[list[s
         text = normalize_pages(p).text
         seed, passage = seed_and_passage_hashes(normalized_codepoints(p))
         assert np.array_equal(seed, ngram_hashes(text)) and np.array_equal(passage, ngram_hashes(text, COMMON_N))
+
+
+def test_shared_rare_counts_each_pairs_common_rare_passage_ngrams(pages: list[list[str]]) -> None:
+    passages = [report_ngrams(p)[1] for p in pages]
+    df = doc_freq(passages, list(range(len(pages))))
+    pairs = [(i, j) for i in range(0, 40, 3) for j in range(1, 40, 4) if i != j]
+    got = shared_rare(passages, pairs, df, 3)
+    want = [int((df.of(np.intersect1d(passages[i], passages[j])) <= 3).sum()) for i, j in pairs]
+    assert got.tolist() == want and max(want) > 40  # copies share long stretches of rare wording
