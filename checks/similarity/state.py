@@ -53,7 +53,11 @@ def read_state(state_dir: Path | None, version: str) -> Stored:
             ext = z["extent"]
             tables = {name: (z[f"{name}_hashes"], z[f"{name}_counts"]) for name in ("seed", "passage")}
         data_len = int(meta["data_len"])
-        data = np.fromfile(Path(state_dir) / data_name, dtype="<u4", count=data_len)
+        data_path = Path(state_dir) / data_name
+        if data_path.stat().st_size < 4 * data_len:
+            raise ValueError("data file cut short")
+        # mapped, not read: a nightly run touches the archive's seed n-grams, rarely its passage n-grams
+        data = np.memmap(data_path, dtype="<u4", mode="r", shape=(data_len,)) if data_len else np.zeros(0, "<u4")
         if len(data) != data_len or ext.shape != (len(keys), 3) or (len(ext) and int(ext.max()) > data_len):
             raise ValueError("inconsistent state")
         if not (np.all(ext[:, 0] <= ext[:, 1]) and np.all(ext[:, 1] <= ext[:, 2])):
