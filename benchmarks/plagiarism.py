@@ -6,7 +6,13 @@
 
 Document level: a flag is right when its pair of teams is a labelled copy (any size); recall counts the
 copies of >= 20 % of a report; template-only pairs must raise no flag. Passage level: PAN's plagdet
-(Potthast et al. 2010) over the PDF-vs-PDF evidence, against the generator's copied paragraphs.
+(Potthast et al. 2010) over the PDF-vs-PDF evidence, against the generator's copied lines (a passage as
+a reader sees it: consecutive copied lines are one case). Copied characters nobody could attribute are
+neutral, neither to be found nor wrong when shown: standard wording, lines many reports hold whole
+(table headers), table rows of figures and short labels (edited, nothing of the source is left), the
+source's headings inside a copied block, whitespace. Slides vs a PDF are scored in each direction apart
+(the copier's slides against the source's pages and the reverse) and averaged; on slides a case is cut
+to the lines the slides show, the other side to the same lines.
 """
 
 from __future__ import annotations

@@ -54,6 +54,9 @@ class SimilarityParams:
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
     min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
+    # or: the other report is the query's one clear source (paraphrase.margin above the next candidate on
+    # rare n-grams) and the passages hold this share of min_rare_share (and min_rare, min_chars)
+    clear_share: float = 0.5
     small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
     ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
     max_evidence: int = 200  # a reshuffled copy is one piece of evidence per line
@@ -105,7 +108,7 @@ class _Prepared:
 
     def side(self, i: int) -> Side:
         if i not in self.cache:
-            nt = normalize_pages(list(self.reports[i].pages))
+            nt = normalize_pages(list(self.reports[i].pages), lines_are_sentences=self.reports[i].kind == "report_ppt")
             h = ngram_hashes(nt.text)
             common = common_mask(self.df.of(ngram_hashes(nt.text, COMMON_N)) >= self.common_df, len(nt.text))
             template = boilerplate_mask(h, len(nt.text))
@@ -133,6 +136,7 @@ class _PairResult:
     paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
     passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
     light: bool = False  # first pass only (a probe): compared again in full once flagged
+    clear: bool = False  # the other report is the query's one clear source by candidate cosine
     prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
 
 
@@ -185,7 +189,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     for e in ev:
         e.a_file, e.b_file = fa, fb
     return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
-                       light, prose)
+                       light, reword, prose)
 
 
 def find_flags(
@@ -253,8 +257,77 @@ def find_flags(
                 if (ia, ib) not in seen:
                     seen.add((ia, ib))
                     pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        _project_slides(prep, pairs)
         decided.append(_flag(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _project_slides(prep: _Prepared, pairs: list[_PairResult]) -> None:
+    """Slide evidence completed from the reports' own: a slide condenses its team's report, so a bullet
+    standing inside a copied passage of the report is copied where that passage leads (slides to pages,
+    and slides to the other team's slides standing there). Updates the slide pairs in place."""
+    reports = prep.reports
+    pdf = [p for p in pairs if reports[p.a].kind == reports[p.b].kind == "report_pdf"]
+    if not pdf:
+        return
+    best = max(pdf, key=lambda p: p.chars)
+    spans = [(p.a_start, p.a_end, p.b_start, p.b_end, p) for p in best.passages]
+    where = {best.a: prep.side(best.a).nt.text, best.b: prep.side(best.b).nt.text}
+    team = {(reports[i].year, reports[i].team_id): i for i in where}
+
+    def located(i: int) -> list[tuple[int, int, int]]:
+        """(start, end, position in its team's report) of each slide sentence found there."""
+        if reports[i].kind != "report_ppt":
+            return []
+        own = team.get((reports[i].year, reports[i].team_id))
+        side = prep.side(i)
+        out = []
+        for st, en in side.sents:
+            at = where[own].find(side.nt.text[st:en]) if own is not None and en - st >= 8 else -1
+            if at >= 0:
+                out.append((st, en, at))
+        return out
+
+    def across(pos: int, length: int, from_a: bool) -> tuple[int, int] | None:
+        """The other report's range matching [pos, pos + length) of one report, through a passage."""
+        for a0, a1, b0, b1, p in spans:
+            lo, hi = (a0, a1) if from_a else (b0, b1)
+            if lo <= pos and pos + length <= hi + 2:
+                pts = sorted(p.anchors) or [(a0, b0), (a1, b1)]
+                xs, ys = ([x for x, _ in pts], [y for _, y in pts]) if from_a else \
+                    ([y for _, y in sorted(pts, key=lambda t: t[1])], [x for x, _ in sorted(pts, key=lambda t: t[1])])
+                return int(np.interp(pos, xs, ys)), int(np.interp(pos + length, xs, ys))
+        return None
+
+    for r in pairs:
+        if "report_ppt" not in (reports[r.a].kind, reports[r.b].kind):
+            continue
+        a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
+        extra: list[Passage] = []
+        la, lb = located(r.a), located(r.b)
+        if la and reports[r.b].kind == "report_pdf":  # A's slides against B's report (or the reverse)
+            for st, en, at in la:
+                if (hit := across(at, en - st, a_pdf)) is not None:
+                    extra.append(Passage(st, en, hit[0], hit[1], "slide"))
+        elif lb and reports[r.a].kind == "report_pdf":
+            for st, en, at in lb:
+                if (hit := across(at, en - st, not a_pdf)) is not None:
+                    extra.append(Passage(hit[0], hit[1], st, en, "slide"))
+        elif la and lb:  # slides against slides: both bullets standing at the two ends of one passage
+            for st, en, at in la:
+                if (hit := across(at, en - st, a_pdf)) is None:
+                    continue
+                for s2, e2, at2 in lb:
+                    if at2 < hit[1] and at2 + (e2 - s2) > hit[0]:
+                        extra.append(Passage(st, en, s2, e2, "slide"))
+                        break
+        if not extra:
+            continue
+        a, b = prep.side(r.a), prep.side(r.b)
+        r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
+        r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
+        for e in r.evidence:
+            e.a_file, e.b_file = reports[r.a].file, reports[r.b].file
 
 
 def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
@@ -322,7 +395,9 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_share >= s.min_rare_share * factor and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
+    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
+        s.clear_share if any(p.clear for p in pairs) else 1.0
+    )
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
     same, figures = best.figures
     paragraph = best.longest >= s.paragraph_own * factor and (

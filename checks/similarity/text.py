@@ -90,7 +90,9 @@ def normalized_codepoints(pages: list[str]) -> np.ndarray:
     return allc[allc > 1].astype(np.uint64)
 
 
-def normalize_pages(pages: list[str]) -> NormText:
+def normalize_pages(pages: list[str], lines_are_sentences: bool = False) -> NormText:
+    """`lines_are_sentences`: every line break ends a sentence (slides: each line is a bullet of its own,
+    never a sentence wrapped over lines)."""
     if not pages:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
     # all pages at once, each followed by a line break that is a page break (it always ends a sentence)
@@ -99,7 +101,7 @@ def normalize_pages(pages: list[str]) -> NormText:
     lens = np.array([len(t or "") + 1 for t in pages], dtype=np.int64)
     ends = np.cumsum(lens) - 1
     allc = _folded(cp)
-    stop = _line_ends(cp)
+    stop = (cp == 10) if lines_are_sentences else _line_ends(cp)
     stop[ends] = True
     allc[stop] = 1
     sent = np.cumsum(allc == 1).astype(np.int32)
