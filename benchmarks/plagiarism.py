@@ -18,6 +18,7 @@ to the lines the slides show, the other side to the same lines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import random
@@ -415,19 +416,37 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _peak_mb() -> float | None:
+    """This process's peak resident memory since the last `_reset_peak` (Linux), else None."""
+    try:
+        line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+
+
 class _Timed:
-    """Wall and CPU seconds of a block, and the load average the machine had meanwhile."""
+    """Wall and CPU seconds of a block, the load average the machine had meanwhile, and the block's own
+    peak memory (the process's peak since the block began, where Linux can reset it)."""
 
     def __enter__(self) -> _Timed:
+        _reset_peak()
         self.wall, self.cpu, self.load = time.perf_counter(), _cpu(), os.getloadavg()[0]
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
         self.load = max(self.load, os.getloadavg()[0])
+        self.peak = _peak_mb() or _rss_mb()
 
     def __str__(self) -> str:
-        return f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU (load average up to {self.load:.1f})"
+        return (f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU (load average up to {self.load:.1f}), "
+                f"peak RSS {self.peak:.0f} MB")
 
 
 def _team_files(r: ReportText) -> list[ReportText]:
@@ -458,8 +477,7 @@ def scale(n: int, new: int, baseline_n: int = 2000) -> None:
         full = [r.model_copy(update={"year": year}) for r in reports]
         with _Timed() as took:
             flags = find_flags(full, year, state_dir=state)
-        print(f"full rebuild, no state: {n} teams all against all: {took}, {len(flags)} flags, "
-              f"peak RSS {_rss_mb():.0f} MB")
+        print(f"full rebuild, no state: {n} teams all against all: {took}, {len(flags)} flags")
         # the archive: the same reports as last year's, state warm; then `new` teams of this year
         find_flags(reports + [reports[0].model_copy(update={"year": year, "team_id": "warm"})], year, state_dir=state)
         fresh = []
@@ -472,7 +490,7 @@ def scale(n: int, new: int, baseline_n: int = 2000) -> None:
         with _Timed() as took:
             flags = find_flags(reports + fresh, year, state_dir=state)
         print(f"nightly: {new} new teams against {n} archived, state warm: {took}, {len(flags)} flags "
-              f"(expected >= {len(range(0, new, 10))}), peak RSS {_rss_mb():.0f} MB")
+              f"(expected >= {len(range(0, new, 10))})")
     m = min(n, baseline_n)  # the naive method is quadratic: measured on the first m teams' reports
     with _Timed() as base:
         pairs = scale_baseline(["\n".join(r.pages) for r in reports[: 2 * m : 2]], threshold=0.5)
@@ -480,7 +498,7 @@ def scale(n: int, new: int, baseline_n: int = 2000) -> None:
         find_flags([r.model_copy(update={"year": year}) for r in reports[: 2 * m]], year)
     print(f"naive TF-IDF baseline (char 1-3-grams, all pairs in blocks, cosine >= 0.5) on the first {m} teams' "
           f"reports alone: {base} ({pairs} pairs over the threshold); banzu on the same {m} teams, both files, "
-          f"no state: {ours}; peak RSS {_rss_mb():.0f} MB")
+          f"no state: {ours}")
 
 
 def scale_baseline(docs: list[str], threshold: float, block: int = 500) -> int:
