@@ -416,10 +416,10 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _peak_mb() -> float | None:
-    """This process's peak resident memory since the last `_reset_peak` (Linux), else None."""
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc (Linux: VmHWM the peak since `_reset_peak`, VmRSS now)."""
     try:
-        line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith("VmHWM:"))
+        line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(field + ":"))
         return int(line.split()[1]) / 1024
     except (OSError, StopIteration, ValueError):
         return None
@@ -436,17 +436,18 @@ class _Timed:
 
     def __enter__(self) -> _Timed:
         _reset_peak()
+        self.before = _status_mb("VmRSS") or 0.0  # what the process held already (texts, earlier phases)
         self.wall, self.cpu, self.load = time.perf_counter(), _cpu(), os.getloadavg()[0]
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
         self.load = max(self.load, os.getloadavg()[0])
-        self.peak = _peak_mb() or _rss_mb()
+        self.peak = _status_mb("VmHWM") or _rss_mb()
 
     def __str__(self) -> str:
         return (f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU (load average up to {self.load:.1f}), "
-                f"peak RSS {self.peak:.0f} MB")
+                f"peak RSS {self.peak:.0f} MB ({self.before:.0f} MB held at its start)")
 
 
 def _team_files(r: ReportText) -> list[ReportText]:
