@@ -94,7 +94,7 @@ def _open_documents(proc: psutil.Process) -> list[str]:
         files = proc.open_files()
     except psutil.Error:
         return []
-    skip = ("/site-packages/", "/usr/lib", "/usr/share", "/proc/", "/dev/", "/lib/", "/.pyenv/")
+    skip = ("/site-packages/", "/usr/lib", "/usr/share", "/proc/", "/dev/", "/lib/", "/.pyenv/", "/.cache/")
     return [f.path for f in files if not any(s in f.path for s in skip)]
 
 
@@ -108,9 +108,11 @@ class TreePeaks:
     roles: dict[str, dict[str, int]] = field(default_factory=dict)
     excluded: str = "prefect-server"
     reading_at_peak: list[str] = field(default_factory=list)  # what the reader had open at the PSS peak
+    timeline: list[TreeSample] = field(default_factory=list)
 
     def add(self, s: TreeSample) -> None:
         self.samples += 1
+        self.timeline.append(s)
         if s.total("pss") > self.peak["pss"]:
             self.reading_at_peak = [Path(f).name for f in s.reading]
         for key in ("rss", "pss", "uss"):
@@ -134,6 +136,18 @@ class TreePeaks:
             "per_role_peak_mb": {k: mb(v) for k, v in sorted(self.roles.items())},
             "reader_was_reading_at_peak": self.reading_at_peak,
         }
+
+
+def write_timeline(peaks: TreePeaks, path: Path) -> None:
+    """One CSV row per sample: seconds since the start, then PSS in MB of each role and the total."""
+    roles = sorted({r for s in peaks.timeline for r in s.by_role})
+    start = peaks.timeline[0].at if peaks.timeline else 0.0
+    rows = [",".join(["seconds", *(f"{r}_pss_mb" for r in roles), "total_pss_mb", "reading"])]
+    for s in peaks.timeline:
+        cells = [f"{s.at - start:.1f}", *(str(round(s.by_role.get(r, {}).get("pss", 0) / MB)) for r in roles),
+                 str(round(s.total("pss") / MB)), ";".join(Path(f).name for f in s.reading)]
+        rows.append(",".join(cells))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 def watch(popen, interval: float = 0.25) -> TreePeaks:

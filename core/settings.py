@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     ocr_workers: int = 0  # intake: 0 = the reader child's one OCR engine; N = N OCR processes per scanned file
     reader_max_mb: int = 800  # the reader child is replaced after a file that leaves it holding more
+    file_max_mb: int = 2048  # a file whose reading takes the reader child above this is stopped (a finding)
     ocr_page_timeout: float = 120.0  # seconds one page may take before it becomes a problem
     run_lock_wait: float = 30.0  # seconds a second intake on the same home waits before giving up
     ocr_threads: int = 1  # onnxruntime threads per OCR engine (one per process measured best); 0: its own

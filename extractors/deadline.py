@@ -80,9 +80,11 @@ def _serve(conn: Connection) -> None:
 class DeadlineReader:
     """One child process reading files one at a time, for every thread of this process.
 
-    One child holds the one OCR engine of the run (~200 MB of models, ~500 MB more while a page is
-    detected), so the run's memory does not grow with the number of extraction threads; the threads
-    take turns (OCR already keeps the cores busy). The child is replaced when a file overruns its
+    One child holds the one OCR engine of the run (~200 MB of models, 500-700 MB more while a page
+    is detected), so the run's memory does not grow with the number of extraction threads; the
+    threads take turns (a child per thread doubled the run's peak, to 2.4 GB on the small profile of
+    benchmarks/hostile.py, and a second OCR process pays off only when a core is idle:
+    extractors/workers.py). The child is replaced when a file overruns its
     time (killed: only that file is lost), when it dies (a crash in a native library), and when a
     file leaves it holding more than `ExtractOptions.reader_max_mb`.
     """
@@ -128,15 +130,15 @@ class DeadlineReader:
             started = time.monotonic()
             conn.send((path, name, options))
             try:
-                answer = conn.recv() if conn.poll(seconds) else None
+                answer = self._wait(conn, started + seconds, options.file_max_mb * 2**20)
             except (EOFError, OSError):
                 answer = "died"
             if _HALTED.is_set():  # killed by halt_readers, not by the file: nothing to record
                 self.stop()
                 raise KeyboardInterrupt("the run is stopping")
-            if answer is None or answer == "died":
+            if isinstance(answer, str):
                 self.stop()
-                return _overrun(name, time.monotonic() - started, died=answer == "died")
+                return _overrun(name, time.monotonic() - started, answer, options.file_max_mb)
             result, rss = answer
             if options.reader_max_mb and rss > options.reader_max_mb * 2**20:
                 self.stop()  # the next file gets a fresh child
@@ -144,9 +146,23 @@ class DeadlineReader:
                 raise result
             return result
 
+    def _wait(self, conn: Connection, until: float, max_bytes: int) -> tuple | str:
+        """The child's answer, or why there is none: "time" (over the budget), "memory" (the child
+        holds more than `max_bytes`: a decompression bomb the format checks missed must not take the
+        machine's memory). A child that died makes the pipe end (EOFError: "died" in `read`). Its
+        RSS is looked at twice a second, between polls of the pipe."""
+        pid = self._proc.pid if self._proc is not None else None
+        while (left := until - time.monotonic()) > 0:
+            if conn.poll(min(left, 0.5)):
+                return conn.recv()
+            if max_bytes and pid and rss_bytes(pid) > max_bytes:
+                return "memory"
+        return "time"
 
-def _overrun(name: str, seconds: float, died: bool) -> Document:
-    text = msg.READER_DIED if died else msg.READ_TIMEOUT.format(seconds=seconds)
+
+def _overrun(name: str, seconds: float, why: str, max_mb: int) -> Document:
+    text = {"died": msg.READER_DIED, "memory": msg.READ_MEMORY.format(mb=max_mb)}.get(
+        why, msg.READ_TIMEOUT.format(seconds=seconds))
     return Document(path=name, format="unknown", problems=[msg.unreadable(text, name)],
                     metadata={"killed_after_seconds": round(seconds, 1)})
 

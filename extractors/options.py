@@ -31,6 +31,8 @@ class ExtractOptions(BaseModel):
     soffice_timeout: float = Field(180.0, gt=0)  # seconds for a LibreOffice conversion of .ppt/.doc
     # the reader child (deadline.py) is replaced after a file that leaves it holding more than this
     reader_max_mb: int = Field(800, ge=0)  # 0: never replaced for its size
+    # a file whose reading takes the child above this is stopped like one over its time (0: no limit)
+    file_max_mb: int = Field(2048, ge=0)
 
     def wants(self, page_no: int) -> bool:
         return self.pages is None or page_no in self.pages

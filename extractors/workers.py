@@ -27,7 +27,9 @@ AUTO_MIN_PAGES = 8  # below this many OCR pages, starting workers (~3 s each) co
 
 
 def resolve_workers(options: ExtractOptions, ocr_pages: int) -> int:
-    """How many OCR processes: the option (Settings.ocr_workers, BANZU_OCR_WORKERS), else from the machine.
+    """How many OCR processes: the option, else from the machine. A run passes BANZU_OCR_WORKERS or 1
+    (pipeline.intake.extract_options: one OCR engine per run bounds its memory); `banzu extract` of a
+    single file decides from the machine.
 
     Measured with benchmarks/ocr.py --parallel on the shared 2-core machine: one onnxruntime thread
     per process beat two threads in one process (3.9 vs 6.3 s/page), and a second worker process

@@ -47,7 +47,7 @@ def extract_options(settings: Settings) -> ExtractOptions:
     """
     return ExtractOptions(
         workers=settings.ocr_workers or 1, threads=settings.ocr_threads, page_timeout=settings.ocr_page_timeout,
-        reader_max_mb=settings.reader_max_mb,
+        reader_max_mb=settings.reader_max_mb, file_max_mb=settings.file_max_mb,
     )
 
 

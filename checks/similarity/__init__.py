@@ -1,9 +1,12 @@
 """Plagiarism flags (第十五条): candidates by TF-IDF over rare n-grams, evidence by text alignment,
 boilerplate and common wording excluded, one flag per pair of teams with a stable id.
 
-The flag decision rests on the first alignment pass (align.py): rare shared text, vetoed when the aligned
-sentences' figures disagree throughout (same template, another team), or one long passage whose figures
-all agree (a copied paragraph). The second pass (densify.py) then completes the flagged copy's evidence."""
+The flag decision rests on the first alignment pass (align.py): rare shared text (less of it for the
+query's one clear source), vetoed when the aligned sentences' figures disagree throughout (same template,
+another team), or one long passage whose figures all agree (a copied paragraph, found through a probe of
+the query's best few candidates below the cosine floor), or sentences rewritten in order (paraphrase.py).
+The second pass (densify.py) then completes the flagged copy's evidence; slides take theirs from the
+reports' own (`_project_slides`)."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_index, shared_rare
+from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -49,7 +52,8 @@ class SimilarityParams:
     # paragraph moves a report's cosine little, but its source still ranks among the first
     probe_k: int = 3
     probe_floor: float = 0.05
-    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams (a long stretch)
+    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams ...
+    probe_window: int = 200  # ... inside this many characters of the query (a copied paragraph packs them)
     min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
@@ -210,12 +214,17 @@ def find_flags(
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}
-    found, probes = _split(candidates(
-        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k,
-        min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up,
-    ), s, runner_up)
+    cand_df = min(common_df, s.cand_df_max)
+    found = candidates(grams, group_of, queries, df, cand_df=cand_df, top_k=s.top_k,
+                       min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up)
+    if len(queries) * 2 < len(grams):  # a nightly run: candidates weighed the queries' n-grams alone
+        found = _full_norms(found, grams, queries, df, cand_df)
+    found, probes = _split(found, s, runner_up)
     shared = shared_rare([p for _, p in both], [(q, o) for q, o, _ in probes], df_passage, s.rare_df)
-    probes = [p for p, n in zip(probes, shared.tolist(), strict=True) if n >= s.probe_shared]
+    dense = _DenseRare(reports, df_passage, s.rare_df)
+    probes = [(q, o, c) for (q, o, c), n in zip(probes, shared.tolist(), strict=True)
+              if n >= s.probe_shared  # cheap first
+              and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
@@ -348,6 +357,47 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
         return done[i]
 
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
+
+
+def _full_norms(found: list[tuple[int, int, float]], grams: Sequence[np.ndarray], queries: Sequence[int],
+                df: DocFreq, cand_df: int) -> list[tuple[int, int, float]]:
+    """Cosines of a nightly run put on the scale of a full one. There the other report's vector holds only
+    the n-grams the new reports use, so its norm is too small and every cosine too large (more so the
+    rarer the features weighed); the product itself is exact. Recomputed for the candidates alone."""
+    vocab = sorted_unique(np.concatenate([grams[q] for q in queries])) if queries else np.zeros(0, np.uint32)
+    scale: dict[int, float] = {}
+    for o in {o for _, o, _ in found}:
+        g = grams[o]
+        c = df.of(g)
+        keep = (c >= 2) & (c <= cand_df)
+        w = (np.log(df.groups / np.maximum(c[keep], 1)) + 1.0) ** 2
+        i = np.minimum(np.searchsorted(vocab, g[keep]), max(len(vocab) - 1, 0))
+        seen = vocab[i] == g[keep] if len(vocab) else np.zeros(int(keep.sum()), bool)
+        full = float(w.sum())
+        scale[o] = math.sqrt(float(w[seen].sum()) / full) if full else 1.0
+    return [(q, o, cos * scale[o]) for q, o, cos in found]
+
+
+class _DenseRare:
+    """For a probe: how many passage n-grams of at most `rare_df` teams a query shares with another report
+    inside its densest window. A copied paragraph packs them together; two reports merely on one subject
+    share as many, scattered. Costs one normalisation per query, a lookup per probe."""
+
+    def __init__(self, reports: Sequence[ReportText], df: DocFreq, rare_df: int):
+        self.reports, self.df, self.rare_df = reports, df, rare_df
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, q: int, other: np.ndarray, window: int) -> int:
+        if q not in self.cache:
+            h = ngram_hashes(normalize_pages(list(self.reports[q].pages)).text, COMMON_N)
+            self.cache[q] = (h, self.df.of(h) <= self.rare_df)
+        h, rare = self.cache[q]
+        if not len(h) or not len(other):
+            return 0
+        i = np.minimum(np.searchsorted(other, h), len(other) - 1)
+        hit = (other[i] == h) & rare
+        c = np.concatenate(([0], np.cumsum(hit)))
+        return int((c[window:] - c[:-window]).max()) if len(hit) > window else int(c[-1])
 
 
 def _split(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]

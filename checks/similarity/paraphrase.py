@@ -35,7 +35,7 @@ class ParaphraseParams:
 
     min_cosine: float = 0.17  # the pair's candidate cosine (rare n-grams) must reach this ...
     margin: float = 3.0  # ... and beat the query's next candidate by this factor: the one source;
-    floor: float = 0.10  # or reach this and beat the next by `clear_margin`
+    floor: float = 0.14  # or reach this and beat the next by `clear_margin`
     clear_margin: float = 3.0  # (on rare n-grams the crowd of same-subject reports stays far below a source)
     sentence_score: float = 0.34  # weighted overlap (Dice) of two sentences' folded words to match
     grow_score: float = 0.2  # ... or this, where a chain leads (the next sentence on its diagonal)

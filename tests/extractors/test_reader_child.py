@@ -110,6 +110,20 @@ def test_the_next_file_after_an_overrun_gets_a_fresh_child(realdata, tmp_path):
     assert doc.readable and doc.problems == [] and len(doc.pages) == 1
 
 
+def test_a_file_that_takes_too_much_memory_is_stopped_with_a_finding(scanned, tmp_path):
+    """Loading the OCR models alone takes the child past 150 MB: the file is stopped like one over its
+    time, the finding says memory, and the next file is read by a fresh child."""
+    ok = _write(tmp_path, "ok.pdf", text_pdf(1))
+    try:
+        stopped = read_with_deadline(scanned, "scanned.pdf", ExtractOptions(file_max_mb=150), seconds=240)
+        doc = read_with_deadline(ok, "ok.pdf", ExtractOptions(ocr=False), seconds=60)
+    finally:
+        stop_all_readers()
+    problem = stopped.problems[0]
+    assert problem.code == "unreadable_file" and "内存" in problem.message and "150 MB" in problem.message
+    assert stopped.pages == [] and doc.readable and len(doc.pages) == 1
+
+
 def test_a_stopping_run_records_no_finding_for_the_file_it_interrupts(realdata):
     """SIGTERM kills the child mid-file: that file is not 'unreadable', it is simply not read (it is
     read again next run), so the reader raises instead of answering with an overrun finding."""
