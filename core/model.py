@@ -25,6 +25,9 @@ class Problem(BaseModel):
     message: str
     page: int | None = None  # 1-based page of the file the problem concerns, when there is one
     file: str | None = None  # inbox-relative path of the file the problem concerns, when there is one
+    # extension: the places on `page` the finding is about (upright-page points: the rows of the items
+    # banzu could not read), so a reviewer sees a picture of each place, not only of the page
+    regions: list[BBox] | None = None
     # extension: the reviewer's reason when the finding was dismissed in the workspace as wrong; it is still
     # shown (struck through) but no longer counts
     dismissed: str | None = None

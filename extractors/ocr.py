@@ -137,8 +137,8 @@ class RapidReader:
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognise already cut-out, upright text images (no detection, no flips): [(text, score), ...]."""
-        rec_res, _ = self.ocr.text_rec(list(crops), False)
-        return [(str(r[0]), float(r[1])) for r in rec_res]
+        rec_res, _ = self.ocr.text_rec(list(crops), True)
+        return [(spaced(str(r[0]), r[2] if len(r) > 2 else None), float(r[1])) for r in rec_res]
 
     def read(self, img: np.ndarray, orient: bool = True) -> OcrResult:
         """Detect, turn the page upright if needed, then recognise every line as the page now stands.
@@ -177,10 +177,10 @@ class RapidReader:
                 return OcrResult(size=(raw_w, raw_h), rotation=rotation)
             boxes = self.ocr.sorted_boxes(np.asarray(dt_boxes, np.float32))
             crops = self.ocr.get_crop_img_list(small, [b.copy() for b in boxes])  # upright now: no flips
-        rec_res, _ = self.ocr.text_rec(crops, False)
+        rec_res, _ = self.ocr.text_rec(crops, True)
         out: list[OcrBox] = []
         for box, rec in zip(boxes, rec_res, strict=False):
-            text, score = str(rec[0]), float(rec[1])
+            text, score = spaced(str(rec[0]), rec[2] if len(rec) > 2 else None), float(rec[1])
             if score < TEXT_SCORE or not text.strip():
                 continue
             scaled = np.asarray(box, np.float32).copy()
@@ -188,6 +188,32 @@ class RapidReader:
             scaled[:, 1] *= ratio_h
             out.append(OcrBox(scaled, text, score))
         return OcrResult(out, rotation, (raw_w, raw_h))
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def spaced(text: str, info: Any) -> str:
+    """`text` with a space where the recogniser skipped one between two Chinese characters.
+
+    The recogniser's model has no space between ideographs ("部门 姓名" comes out "部门姓名"), but
+    its decoding positions show the gap: ideographs follow each other at a steady pitch (their
+    width, about the line's height), and a typed space adds a third of it or more. `info` is the
+    word-box information RapidOCR's decoder gives (decoding columns of each character).
+    """
+    try:
+        cols = [int(c) for word in info[2] for c in word]
+    except (TypeError, IndexError, ValueError):
+        return text
+    if len(cols) != len(text) or len(text) < 3:
+        return text
+    pairs = [(k, cols[k + 1] - cols[k]) for k in range(len(text) - 1) if _cjk(text[k]) and _cjk(text[k + 1])]
+    if len(pairs) < 3:
+        return text  # too few ideographs to know their pitch
+    pitch = float(np.median([p for _, p in pairs]))
+    gaps = {k for k, p in pairs if p >= 1.4 * pitch and p - pitch >= 2}
+    return "".join(c + (" " if k in gaps else "") for k, c in enumerate(text)) if gaps else text
 
 
 def run_engine(engine: Any, img: np.ndarray) -> OcrResult:

@@ -16,6 +16,7 @@ from core.codes import Code
 from core.model import Document, Line, Page, Problem
 
 from . import problems as msg
+from .drawnmarks import may_hold_marks, read_drawn_marks
 from .layout import new_line, reading_order
 from .ocrpage import ocr_into
 from .options import ExtractOptions
@@ -188,9 +189,12 @@ def judge_page(page: pymupdf.Page, page_no: int, options: ExtractOptions) -> tup
     verdict = judge_layer(text, invisible / total if total else 0.0, scan_like, hidden, ink, unmapped)
     if verdict.use_text:
         ordered, text = reading_order(lines) if ordered is None else (ordered, text)
+        marked = read_drawn_marks(page, ordered, layer.vectors) if may_hold_marks(layer.vectors) else None
+        if marked is not None:  # boxes, ticks, circles drawn as shapes: written into lines and cells
+            ordered, text = marked[0], "\n".join(ln.text for ln in marked[0])
         return Page(page=page_no, source="text_layer", reason=verdict.reason, width=layer.width,
                     height=layer.height, images=n_images, lines=ordered, text=text,
-                    tables=born_digital_tables(page, layer.vectors)), False
+                    tables=born_digital_tables(page, layer.vectors, marked[1] if marked else None)), False
     out = Page(page=page_no, source="ocr", reason=verdict.reason, width=layer.width, height=layer.height,
                images=n_images)
     if not lines and is_blank(page, layer.images, layer.vectors):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from core.tokenizer import jieba_tokenizer
@@ -13,6 +14,19 @@ PUA_CHECKBOX = {0xF0A8: "□", 0xF06F: "□", 0xF0FE: "☑", 0xF078: "☒", 0xF0
 
 
 SYMBOL_PUA_RE = re.compile("[\uf000-\uf0ff]")
+
+
+# Compatibility ideographs and Kangxi radicals a font's ToUnicode map can give for a plain ideograph
+# (Noto CJK and WenQuanYi subsets map 年 to U+F98E): their NFKC form is the character meant.
+_COMPAT = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xF900, 0xFB00), *range(0x2F00, 0x2FD6)]
+           if unicodedata.normalize("NFKC", chr(c)) != chr(c)}
+COMPAT_RE = re.compile("[" + "".join(chr(c) for c in _COMPAT) + "]")
+_COMPAT_TABLE = str.maketrans(_COMPAT)
+
+
+def plain_ideographs(text: str) -> str:
+    """`text` with compatibility ideographs and Kangxi radicals made the unified ideographs they stand for."""
+    return text.translate(_COMPAT_TABLE) if COMPAT_RE.search(text) else text
 
 
 def fix_symbols(text: str) -> str:

@@ -8,7 +8,8 @@ square with or without ink inside) become "☑" / "□" in the cell text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -20,13 +21,14 @@ from .cellread import CellRead, Recognizer, needs_reread, reread_cells
 from .checkbox import find_checkboxes, merge_checkboxes
 from .layout import normalize_ocr_text
 from .ocr import OcrResult
+from .quality import plain_ideographs
 
 MIN_RULES = 4  # drawn line segments a page needs before the (slow) table finder runs
 SMALL_PT = 25.0  # closed shapes smaller than this inside a cell are check boxes or marks, not cells
 
 
 def _clean(cell: str | None) -> str:
-    return " ".join((cell or "").split())
+    return plain_ideographs(" ".join((cell or "").split()))
 
 
 def may_hold_table(vectors: Sequence[tuple[float, float, float, float]]) -> bool:
@@ -37,8 +39,11 @@ def may_hold_table(vectors: Sequence[tuple[float, float, float, float]]) -> bool
     return any(x1 - x0 > SMALL_PT and y1 - y0 > SMALL_PT for x0, y0, x1, y1 in vectors)
 
 
-def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float, float, float]]) -> list[Table]:
-    """Ruled tables of a text-layer page (`vectors`: boxes of the paths it paints, see `textlayer`)."""
+def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float, float, float]],
+                        cell_text: Callable[[tuple[float, float, float, float]], str | None] | None = None
+                        ) -> list[Table]:
+    """Ruled tables of a text-layer page (`vectors`: boxes of the paths it paints, see `textlayer`);
+    `cell_text` gives the text of a cell holding drawn marks (see `drawnmarks`)."""
     if not may_hold_table(vectors):
         return []
     try:
@@ -56,11 +61,30 @@ def born_digital_tables(page: pymupdf.Page, vectors: Sequence[tuple[float, float
     mat = page.rotation_matrix
     for t in found.tables:
         rows = [[_clean(c) for c in row] for row in t.extract()]
+        if cell_text is not None:
+            rows = [[_marked_cell(cell_text, rect, c) for rect, c in zip(_row_cells(t, k, len(row)), row, strict=True)]
+                    for k, row in enumerate(rows)]
         rows = [r for r in rows if any(r)]
         if len(rows) >= 1 and max(len(r) for r in rows) >= 2:
             r = pymupdf.Rect(t.bbox) * mat if page.rotation else pymupdf.Rect(t.bbox)
             tables.append(Table(rows=rows, bbox=(r.x0, r.y0, r.x1, r.y1)))
     return tables
+
+
+def _row_cells(t: Any, k: int, n: int) -> list[Any]:
+    """The cell boxes of row `k` of a found table (None for merged cells), `n` of them."""
+    try:
+        cells = list(t.rows[k].cells)
+    except Exception:  # noqa: BLE001 - another PyMuPDF: no cell boxes, no drawn marks in cells
+        cells = []
+    return (cells + [None] * n)[:n]
+
+
+def _marked_cell(cell_text: Callable[[Any], str | None], rect: Any, text: str) -> str:
+    if rect is None or not text:
+        return text
+    marked = cell_text(tuple(rect))
+    return _clean(marked) if marked else text
 
 
 H_RULE_PT = 24.0  # shortest horizontal ruling line: longer than a check box or a character
@@ -164,12 +188,17 @@ def _split_at_rules(rect: tuple[float, float, float, float], text: str, vert: np
     return pieces
 
 
+def _has_box(text: str) -> bool:
+    return "☑" in text or "□" in text
+
+
 def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
-                   recognize: Recognizer | None = None) -> list[Table]:
+                   recognize: Recognizer | None = None, checkboxes: bool = True) -> list[Table]:
     """Tables of an upright page image rebuilt from ruling lines, filled with the OCR boxes.
 
     With `recognize` (the OCR engine's line recogniser), cells that got no OCR box but hold ink,
-    or only a short or suspicious text (".3" for "7.3"), are read once more on their own.
+    or only a short or suspicious text (".3" for "7.3"), are read once more on their own. Without
+    `checkboxes` the check boxes are taken to be in the OCR text already (see `boxmarks`).
     """
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
@@ -184,7 +213,7 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
     boxes = [(r, t, b.score) for b in result.boxes
              for r, t in _split_at_rules(b.rect, normalize_ocr_text(b.text), vert)]
     rules = horiz | vert
-    marks = find_checkboxes(gray, scale, rules)
+    marks = find_checkboxes(gray, scale, rules) if checkboxes else []
     heights = sorted(r[3] - r[1] for r, _, _ in boxes)
     line_h = heights[len(heights) // 2] if heights else 10.0 / scale
     tables = []
@@ -203,7 +232,7 @@ def scanned_tables(gray: np.ndarray, result: OcrResult, scale: float,
                 inside.sort(key=lambda b: ((b[0][1] + b[0][3]) / 2 // 12, b[0][0]))
                 cell_marks = [m for m in marks if c[0] <= m[0] <= c[2] and c[1] <= m[1] <= c[3]]
                 text = merge_checkboxes([(r, t) for r, t, _ in inside], cell_marks)
-                if not cell_marks and recognize is not None and needs_reread(text, min((b[2] for b in inside), default=0.0)):
+                if not cell_marks and not _has_box(text) and recognize is not None and needs_reread(text, min((b[2] for b in inside), default=0.0)):
                     todo.append(CellRead(len(rows), len(texts), c, text, [(r, s) for r, _, s in inside]))
                 texts.append(text)
             rows.append(texts)

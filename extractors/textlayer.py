@@ -18,7 +18,7 @@ import pymupdf
 from core.model import Line
 
 from .layout import new_line
-from .quality import fix_symbols
+from .quality import COMPAT_RE, fix_symbols, plain_ideographs
 
 # no TEXT_MEDIABOX_CLIP: MuPDF leaves characters outside the page out of its text page anyway (an empty
 # block remains, tested); the flag's second check costs ~4 % of a page
@@ -72,7 +72,7 @@ def line_text(raw: str) -> str:
         text = fix_symbols(_SPACES.sub(" ", text)).strip()
     if "\ufffd" in text:
         text = _SPACES.sub(" ", text.replace("\ufffd", "")).strip()
-    return text
+    return plain_ideographs(text)
 
 
 def _word_lines(words: list[tuple]) -> list[tuple[str, Box]]:
@@ -128,7 +128,7 @@ def read_text_layer(page: pymupdf.Page) -> TextLayer:
         if "\n" in t:  # a paragraph block: its lines' boxes are not in the block list
             single = False
             continue
-        if "  " in t or not t.isprintable() or "\ufffd" in t:  # the same test as line_text's, inlined
+        if "  " in t or not t.isprintable() or "\ufffd" in t or COMPAT_RE.search(t):  # line_text's tests, inlined
             unmapped += t.count("\ufffd")
             t = line_text(t)
         if t:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from core.model import Page
+from core.marks import MARKED_OPEN, marked_spans, unmarked
+from core.model import BBox, Page
 from core.reference import StatisticsItem, YearRules
 
 from .labels import Value, pieces_from_pages, read_labelled, regroup, strip_unit
@@ -28,6 +29,7 @@ _ALIASES: dict[str, list[str]] = {
     "邮箱": ["电子邮箱", "E-mail", "Email"],
 }
 _STOPS = ["注:1", "注:"]  # the notes under the form end the last item's value
+_MARK_RE = f"[{CHECKED_MARKS}{UNCHECKED_MARKS}{MARKED_OPEN}]"
 _OCR_MARKS = {"V": "☑", "v": "☑", "R": "☑", "þ": "☑", "区": "☑", "回": "☑", "O": "□", "o": "□"}
 
 
@@ -38,6 +40,7 @@ class StatisticsReading:
     unreadable: list[str] = field(default_factory=list)  # required items whose writing is not a value
     pages: dict[str, int] = field(default_factory=dict)  # item -> page it was read on
     unit_name: str | None = None  # the "推荐单位：" header, when filled in
+    places: dict[str, tuple[int, BBox]] = field(default_factory=dict)  # item -> page and box of its row
 
 
 def _number(value_: Value, item: StatisticsItem) -> tuple[Any, bool]:
@@ -65,6 +68,16 @@ def _decimal(value: Decimal) -> float | int:
 
 
 def _marked(text: str, options: Sequence[str], marks_before: bool = False) -> tuple[list[str], bool]:
+    """Ticked, circled or underlined options in `text` and whether any mark (ticked or empty box,
+    circle, underline) was seen: a circled or underlined word (⟦资料评审⟧) is that option marked."""
+    spans = [squash(w) for w in marked_spans(text)]
+    ticked, had = _boxed(unmarked(text), options, marks_before)
+    if spans:
+        ticked = [o for o in options if o in ticked or any(squash(o) in w for w in spans)]
+    return ticked, had or bool(spans)
+
+
+def _boxed(text: str, options: Sequence[str], marks_before: bool = False) -> tuple[list[str], bool]:
     """Ticked options in `text` and whether any checkbox mark (ticked or empty) was seen.
 
     A mark belongs to the option on one side of it: the side that gives the most options a mark,
@@ -139,7 +152,7 @@ def _bool(text: str) -> tuple[bool | None, bool]:
         empty = _only_empty_box(text)
         if empty is not None and not ticked:
             return empty == "否", True  # one box read empty, the other's tick lost: the other is ticked
-        return None, bool(ticked) or not is_blank_value(re.sub(f"[{UNCHECKED_MARKS}是否]", "", squash(text)))
+        return None, True  # both marked, or neither (a lost tick looks like none): a person looks, the unit is not asked
     t = squash(text)
     if t in ("是", "有", "已组织"):
         return True, True
@@ -178,6 +191,8 @@ def _item_value(item: StatisticsItem, value: Value | None) -> tuple[Any, bool]:
     """(typed value or None, something was written)."""
     if value is None or not value.text:
         return None, False
+    if item.type not in ("choices", "bool"):  # a number or a name underlined is the number or the name
+        value = replace(value, text=unmarked(value.text), parts=[unmarked(p) for p in value.parts])
     if item.numeric:
         return _number(value, item)
     if item.type == "choices":
@@ -208,8 +223,9 @@ def _prefer(item: StatisticsItem, candidates: list[tuple[Any, Value]]) -> tuple[
     """
     if not candidates:
         return None, None
-    if item.type == "bool":
-        return candidates[0]
+    if item.type == "bool":  # a reading that saw the marks beats one that saw a bare word
+        marked = [c for c in candidates if c[1] is not None and re.search(_MARK_RE, c[1].text)]
+        return (marked or candidates)[0]
     if item.type == "choices":
         return candidates[-1]  # a rebuilt grid may place a detected box inside a word; lines keep the order
     if item.numeric:
@@ -287,4 +303,34 @@ def read_statistics(pages: Sequence[Page], rules: YearRules) -> StatisticsReadin
         if reading.fields[item.key] is not None or not is_required(item, held):
             continue
         (reading.unreadable if written[item.key] else reading.blank).append(item.key)
+    for key in reading.unreadable + reading.blank:
+        place = item_place(pages, [key, *aliases.get(key, [])])
+        if place is not None:
+            reading.places[key] = place
     return reading
+
+
+MIN_LABEL_PIECE = 4  # characters of a label a line must hold to be taken for (a wrapped part of) it
+
+
+def item_place(pages: Sequence[Page], labels: Sequence[str]) -> tuple[int, BBox] | None:
+    """The page and box of an item's row: its label's line(s) (a label may wrap inside its cell) and
+    everything beside them, across the table holding them, so the picture shows label and value."""
+    keys = [squash(k) for k in labels]
+    for page in pages:
+        hits = [ln for ln in page.lines
+                if (t := squash(unmarked(ln.text))) and any(k in t or (len(t) >= MIN_LABEL_PIECE and t in k) for k in keys)]
+        if not hits:
+            continue
+        y0, y1 = min(ln.bbox[1] for ln in hits), max(ln.bbox[3] for ln in hits)
+        if y1 - y0 > 4 * max(ln.bbox[3] - ln.bbox[1] for ln in hits):  # labels far apart: the first one
+            hits = hits[:1]
+            y0, y1 = hits[0].bbox[1], hits[0].bbox[3]
+        band = [ln for ln in page.lines if y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1]
+        x0, x1 = min(ln.bbox[0] for ln in band), max(ln.bbox[2] for ln in band)
+        for table in page.tables:
+            if table.bbox and table.bbox[1] <= y0 and y1 <= table.bbox[3]:
+                x0, x1 = min(x0, table.bbox[0]), max(x1, table.bbox[2])
+        pad = 0.5 * max(ln.bbox[3] - ln.bbox[1] for ln in hits)
+        return page.page, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    return None

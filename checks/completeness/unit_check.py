@@ -97,11 +97,15 @@ def analyse_unit(f: InboxFile, doc: Document | None, rules: YearRules,
     if analysis.statistics is not None:
         st = analysis.statistics
         if st.blank:  # nothing written where the form asks for it: the unit can act on this
-            problems.append(Problem(code=Code.INCOMPLETE_STATISTICS_TABLE, file=f.path, page=found[TABLE][0], message=(
+            rows = [st.places[k][1] for k in st.blank if k in st.places and st.places[k][0] == found[TABLE][0]]
+            problems.append(Problem(code=Code.INCOMPLETE_STATISTICS_TABLE, file=f.path, page=found[TABLE][0],
+                                    regions=rows or None, message=(
                 f"第{_pages_str(found[TABLE])}页统计表（附件3）填写不完整，未填写："
                 + "、".join(f"“{k}”" for k in st.blank) + "。请推荐单位补填后重新提交。")))
         if st.unreadable:  # something is written that banzu cannot read with certainty: a person looks
-            problems.append(Problem(code=Code.STATISTICS_UNREADABLE, file=f.path, page=found[TABLE][0], message=(
+            shown = [st.places[k][1] for k in st.unreadable if k in st.places and st.places[k][0] == found[TABLE][0]]
+            problems.append(Problem(code=Code.STATISTICS_UNREADABLE, file=f.path, page=found[TABLE][0],
+                                    regions=shown or None, message=(
                 f"第{_pages_str(found[TABLE])}页统计表（附件3）中" + "、".join(f"“{k}”" for k in st.unreadable)
                 + f"已填写但无法识别，请人工核对（原件第{_pages_str(found[TABLE])}页）。")))
 

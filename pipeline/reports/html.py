@@ -71,6 +71,7 @@ class _Links:
             "thumb": pic.thumb if pic else None,
             "view": pic.view if pic else None,
             "thumb_height": round(pic.height * 110 / max(pic.width, 1)) if pic else None,
+            "crops": [c for r, c in pic.crops if p.regions and tuple(r) in {tuple(x) for x in p.regions}] if pic else [],
         }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 from PIL import Image
 
-from core.model import CompletenessReport, FileResult
+from core.model import BBox, CompletenessReport, FileResult
 from extractors.pdfstructure import detach_structure
 from pipeline.reports.common import atomic_write_bytes
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 THUMB_WIDTH = 220  # px
 VIEW_WIDTH = 1100  # px
 MAX_PAGES = 400  # a pathological run must not render thousands of pages
+CROP_ZOOM = 2.0  # 144 dpi: a row of a form read at a glance
+CROP_MARGIN = 6.0  # points around a place, so its neighbours show where it is
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,38 @@ class PagePicture:
     view: str
     width: int = THUMB_WIDTH  # of the thumbnail, so the page keeps its layout while pictures load
     height: int = 0
+    crops: tuple[tuple[BBox, str], ...] = ()  # pictures of the places problems point at on the page
+
+
+def problem_regions(completeness: CompletenessReport) -> dict[tuple[str, int], list[BBox]]:
+    """(file, page) -> the places on it problems point at (`Problem.regions`), without repeats."""
+    out: dict[tuple[str, int], list[BBox]] = {}
+    problems = [(p, u.source_file) for u in completeness.units for p in u.problems]
+    problems += [(p, None) for t in completeness.teams for p in t.problems]
+    problems += [(p, f.path) for f in completeness.files for p in f.problems]
+    for p, default in problems:
+        file = p.file or default
+        if p.page and file and p.regions:
+            seen = out.setdefault((file, p.page), [])
+            seen.extend(tuple(r) for r in p.regions if tuple(r) not in seen)  # type: ignore[misc]
+    return out
+
+
+def render_region(doc: pymupdf.Document, index: int, rotation: int, region: BBox, zoom: float = CROP_ZOOM) -> bytes:
+    """The place `region` (upright-page points) of the page, upright, with a margin, as a PNG."""
+    page = doc[index]
+    matrix = pymupdf.Matrix(zoom, zoom).prerotate(rotation % 360)
+    pix = page.get_pixmap(matrix=matrix, alpha=False, colorspace=pymupdf.csRGB)
+    image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    x0, y0, x1, y1 = region
+    m = CROP_MARGIN
+    box = (max(0, int((x0 - m) * zoom)), max(0, int((y0 - m) * zoom)),
+           min(pix.width, int((x1 + m) * zoom) + 1), min(pix.height, int((y1 + m) * zoom) + 1))
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        raise ValueError(f"region {region} is outside the page")
+    buf = io.BytesIO()
+    image.crop(box).quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(buf, "PNG")
+    return buf.getvalue()
 
 
 def problem_pages(completeness: CompletenessReport) -> list[tuple[str, int]]:
@@ -76,6 +110,7 @@ def render_problem_pages(
     pictures: dict[tuple[str, int], PagePicture] = {}
     thumbs = out_dir / "thumbs"
     wanted = problem_pages(completeness)[:MAX_PAGES]
+    regions = problem_regions(completeness)
     open_docs: dict[str, pymupdf.Document | None] = {}
     try:
         for file, page in wanted:
@@ -104,12 +139,25 @@ def render_problem_pages(
                     width, height = im.size
             except Exception:  # unreadable picture: leave it out
                 continue
-            pictures[(file, page)] = PagePicture(f"thumbs/{thumb.name}", f"thumbs/{view.name}", width, height)
+            crops = []
+            for region in regions.get((file, page), []):
+                digest = hashlib.sha1(repr(tuple(round(v, 1) for v in region)).encode()).hexdigest()[:12]
+                crop = thumbs / f"{stem}-at-{digest}.png"
+                try:
+                    if not crop.exists():
+                        atomic_write_bytes(crop, render_region(doc, page - 1, rotation, region))
+                except Exception as exc:  # noqa: BLE001 - the page picture still shows the place
+                    log.warning("cannot render a place on %s page %s: %s", file, page, exc)
+                    continue
+                crops.append((region, f"thumbs/{crop.name}"))
+            pictures[(file, page)] = PagePicture(f"thumbs/{thumb.name}", f"thumbs/{view.name}", width, height,
+                                                 tuple(crops))
     finally:
         for doc in open_docs.values():
             if doc is not None:
                 doc.close()
-    _prune(thumbs, {Path(p).name for pic in pictures.values() for p in (pic.thumb, pic.view)})
+    _prune(thumbs, {Path(p).name for pic in pictures.values()
+                    for p in (pic.thumb, pic.view, *(c for _, c in pic.crops))})
     return pictures
 
 

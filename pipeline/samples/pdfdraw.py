@@ -102,8 +102,8 @@ class Pen:
     font: str = "china-s"
 
     def __post_init__(self) -> None:
-        if self.font != "wqy" or not wqy_path():
-            self.font = "china-s"
+        if not (self.font == "wqy" and wqy_path()) and not (self.font in FONT_FILES and font_file(self.font)):
+            self.font = "china-s"  # a typeface not installed here: the built-in one
         self.shape: pymupdf.Shape | None = self.page.new_shape()
         self.writers: list[tuple[pymupdf.TextWriter, tuple, float, object]] = []
         self._plain: dict[tuple, pymupdf.TextWriter] = {}

@@ -53,6 +53,19 @@ def degrade(img: np.ndarray, rng: random.Random, *, skew_max_deg: float = 1.0, n
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def draw_strokes(img: np.ndarray, strokes: list, scale: float, rng: random.Random) -> np.ndarray:
+    """Pen strokes (polylines in page points, see choice_marks.Stroke) drawn on a page image: a ballpoint's
+    dark blue, its width varying along the stroke."""
+    out = img.copy()
+    ink = (rng.randint(20, 45), rng.randint(30, 50), rng.randint(90, 130))
+    for s in strokes:
+        pts = [(p[0] * scale, p[1] * scale) for p in s.points]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+            w = max(1, int(round(s.width * scale * rng.uniform(0.8, 1.2))))
+            cv2.line(out, (int(round(x0)), int(round(y0))), (int(round(x1)), int(round(y1))), ink, w, cv2.LINE_AA)
+    return out
+
+
 def _render(page: pymupdf.Page, dpi: int) -> np.ndarray:
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, alpha=False)
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3).copy()
@@ -73,20 +86,24 @@ def _jpeg(img: np.ndarray, quality: int) -> bytes:
 def scan_pdf(pdf: bytes, *, dpi: int = 200, rotations: dict[int, int] | None = None,
              rng: random.Random | None = None, skew_max_deg: float = 1.0, noise: float = 6.0,
              blur: float = 0.6, jpeg_quality: int = 70, grayscale: bool = False,
-             photo_pages: set[int] | frozenset[int] = frozenset()) -> bytes:
+             photo_pages: set[int] | frozenset[int] = frozenset(), strokes: dict[int, list] | None = None) -> bytes:
     """An image-only PDF of the pages of `pdf`, degraded like an office scan.
 
     `rotations` maps 1-based page numbers to 90/180/270 (see the module's rotation convention);
     a page turned by 90/270 gets the swapped (landscape) page size, as a scanner would store it.
     Pages in `photo_pages` are phone photos instead (perspective, desk around the sheet), stored
-    at the photo's aspect ratio.
+    at the photo's aspect ratio. `strokes` (page number -> pen strokes in points) are drawn on the
+    paper before it is scanned: circles, underlines and ticks made by hand.
     """
     rng = rng or random.Random(0)
     rotations = rotations or {}
     src = pymupdf.open("pdf", pdf)
     out = pymupdf.open()
     for no, page in enumerate(src, start=1):
-        img = degrade(_render(page, dpi), rng, skew_max_deg=skew_max_deg, noise=noise, blur=blur)
+        img = _render(page, dpi)
+        if strokes and strokes.get(no):
+            img = draw_strokes(img, strokes[no], dpi / 72.0, rng)
+        img = degrade(img, rng, skew_max_deg=skew_max_deg, noise=noise, blur=blur)
         if grayscale:
             img = np.repeat(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
         w, h = page.rect.width, page.rect.height

@@ -14,7 +14,9 @@ import pymupdf
 
 from core.reference import YearRules
 from pipeline.samples import names
+from pipeline.samples.choice_marks import MARKINGS, ON_PAPER, choice_text, draw_vectors, marks_for
 from pipeline.samples.pdfdraw import Pen, new_page, pdf_bytes
+from pipeline.samples.scan import scan_pdf
 
 FEATURES = (
     "活动覆盖面持续扩大，一线班组参与积极性明显提高；存在问题是部分班组活动记录不够规范，数据分析方法运用不足。",
@@ -99,11 +101,15 @@ LAYOUTS = (
 MARKS = (("√", "□"), ("☑", "□"), ("☒", "□"), ("✓", "□"), ("■", "□"), ("●", "○"))
 
 
+FORM, MEETING = "质量信得过班组活动评审及交流形式", "是否组织发布会"
+
+
 def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, unit: str, *,
                           tick: str = "√", seal: bool = True, numbers: str = "plain", empty: str = "□",
-                          layout: str = "standard") -> None:
+                          layout: str = "standard", marking: str = "glyph") -> None:
     """Draw the form of 附件3 on one page with the given values (`numbers`: one of NUMBER_STYLES,
-    `layout`: one of LAYOUTS, `tick`/`empty`: the marks of a ticked and an empty choice)."""
+    `layout`: one of LAYOUTS, `tick`/`empty`: the marks of a ticked and an empty choice; `marking`
+    other than "glyph" leaves the choices unmarked for `choice_marks` to mark)."""
     items = {i.key: i for i in rules.statistics_items}
     x0, y = 62.0, 70.0
     pen.text(x0, y, "附件3", 14)
@@ -136,9 +142,13 @@ def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, un
     heights.append(72.0)
     form = "质量信得过班组活动评审及交流形式"
     opts = next((i.choices for i in rules.statistics_items if i.key == form), [])
-    rows.append([form, _choices_text(fields.get(form), opts, tick, empty), None, None, None, None])
+    glyphs = marking == "glyph"
+    rows.append([form, _choices_text(fields.get(form), opts, tick, empty) if glyphs
+                 else choice_text(opts, marking, before=False, empty=empty), None, None, None, None])
     heights.append(34.0)
-    rows.append(["是否组织发布会", _bool_text(fields.get("是否组织发布会"), tick, empty), "发布会报名班组数",
+    yes_no = _bool_text(fields.get(MEETING), tick, empty) if glyphs else choice_text(["是", "否"], marking, before=True,
+                                                                                      empty=empty)
+    rows.append([MEETING, yes_no, "发布会报名班组数",
                  _fmt(fields.get("发布会报名班组数"), numbers, "个"), "发布班组数",
                  _fmt(fields.get("发布班组数"), numbers, "个")])
     heights.append(34.0)
@@ -173,12 +183,53 @@ def draw_statistics_table(pen: Pen, fields: dict[str, Any], rules: YearRules, un
         pen.seal(x0 + 215, 146, unit, r=44)
 
 
+def chosen_options(fields: dict[str, Any]) -> dict[str, list[str]]:
+    """The options `fields` says are marked, by the label of their row."""
+    meeting = fields.get(MEETING)
+    return {FORM: list(fields.get(FORM) or []), MEETING: [] if meeting is None else ["是" if meeting else "否"]}
+
+
 def build_statistics_table_pdf(fields: dict[str, Any], rules: YearRules, unit: str, *,
                                font: str = "china-s", tick: str = "√", numbers: str = "plain",
-                               empty: str = "□", layout: str = "standard") -> bytes:
+                               empty: str = "□", layout: str = "standard", marking: str = "glyph",
+                               chosen: dict[str, list[str]] | None = None, seed: int = 0) -> bytes:
     """附件3 filled in with `fields` (a one-page PDF); `numbers` picks how values are typed, `layout`
-    how the unit reworked the form, `tick`/`empty` its marks."""
+    how the unit reworked the form, `tick`/`empty` its glyphs, `marking` (one of MARKINGS but the
+    ones made on paper) how its choices are marked; `chosen` overrides which options are marked
+    (by row label: both or none of 是/否, for instance)."""
+    if marking not in MARKINGS or marking in ON_PAPER:
+        raise ValueError(f"marking {marking!r} is made on paper: use build_statistics_table_scan")
     doc = pymupdf.open()
     draw_statistics_table(new_page(doc, font), fields, rules, unit, tick=tick, numbers=numbers, empty=empty,
-                          layout=layout)
-    return pdf_bytes(doc)
+                          layout=layout, marking=marking)
+    pdf = pdf_bytes(doc)
+    if marking == "glyph":
+        return pdf
+    return _marked(pdf, fields, rules, marking, chosen, random.Random(seed), hand=False, empty=empty)[0]
+
+
+def _marked(pdf: bytes, fields: dict[str, Any], rules: YearRules, marking: str, chosen: dict[str, list[str]] | None,
+            rng: random.Random, *, hand: bool, empty: str) -> tuple[bytes, list]:
+    """The form with vector marks drawn in, and the strokes left for the pen on paper (`hand`)."""
+    opts = next((i.choices for i in rules.statistics_items if i.key == FORM), [])
+    with pymupdf.open("pdf", pdf) as doc:
+        strokes, boxes = marks_for(doc[0], chosen if chosen is not None else chosen_options(fields),
+                                   {FORM: list(opts), MEETING: ["是", "否"]}, {FORM: False, MEETING: True},
+                                   {FORM: "交流形式", MEETING: MEETING}, marking, rng, hand=hand, empty=empty)
+    if hand and marking != "drawn_box":
+        return draw_vectors(pdf, [], boxes), strokes
+    return draw_vectors(pdf, strokes, boxes), []
+
+
+def build_statistics_table_scan(fields: dict[str, Any], rules: YearRules, unit: str, *, font: str = "china-s",
+                                marking: str = "hand", tick: str = "☑", empty: str = "□",
+                                chosen: dict[str, list[str]] | None = None, seed: int = 0, dpi: int = 200) -> bytes:
+    """附件3 printed, marked and scanned: circles, underlines and hand ticks are pen strokes on the
+    pixels (uneven, overshooting), a drawn box and its tick are printed vectors, glyphs are typed."""
+    rng = random.Random(seed)
+    doc = pymupdf.open()
+    draw_statistics_table(new_page(doc, font), fields, rules, unit, tick=tick, empty=empty, marking=marking)
+    pdf, strokes = pdf_bytes(doc), []
+    if marking != "glyph":
+        pdf, strokes = _marked(pdf, fields, rules, marking, chosen, rng, hand=True, empty=empty)
+    return scan_pdf(pdf, dpi=dpi, rng=rng, strokes={1: strokes} if strokes else None)

@@ -21,6 +21,7 @@ import pymupdf
 from extractors.legacy import convert, soffice_path
 from extractors.pdfstructure import detach_structure
 from extractors.sniff import sniff_format
+from pipeline.reports.thumbs import render_region
 from pipeline.store import Store
 
 INLINE_TYPES = {
@@ -112,6 +113,26 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     tmp.write_bytes(png)
     tmp.replace(cache)
     return png
+
+
+def region_image(store: Store, sha256: str, page: int, region: tuple[float, float, float, float],
+                 rotation: int = 0) -> bytes | None:
+    """The place `region` (upright-page points) of page `page` of an archived original as PNG: the
+    row a finding is about, drawn as the reports draw it (pipeline.reports.thumbs.render_region)."""
+    if page < 1 or page > MAX_PAGES:
+        return None
+    source = _pictured(store, sha256)
+    if source is None:
+        return None
+    with _render_lock:
+        try:
+            with pymupdf.open(source) as doc:
+                detach_structure(doc)
+                if page > doc.page_count:
+                    return None
+                return render_region(doc, page - 1, rotation, region)
+        except Exception:  # noqa: BLE001 - a damaged original has no picture; the page says so
+            return None
 
 
 def renderable(store: Store, sha256: str | None) -> bool:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:year>/units/<str:name>/", views.unit_page, name="unit"),
     path("<int:year>/units/<str:name>/original", views.unit_original, name="unit_original"),
     path("<int:year>/units/<str:name>/pages/<int:page>.png", views.unit_page_image, name="unit_page_image"),
+    path("<int:year>/units/<str:name>/pages/<int:page>/places/<int:index>.png", views.unit_place_image,
+         name="unit_place_image"),
     path("<int:year>/units/<str:name>/followup", views.unit_followup, name="unit_followup"),
     path("<int:year>/teams/<str:team_id>/", views.team_page, name="team"),
     path("<int:year>/teams/<str:team_id>/files/<str:kind>", views.team_original, name="team_original"),

@@ -175,9 +175,19 @@ def _pages(
                 "text": page.text if page else "",
                 "height": round(originals.PAGE_WIDTH_PX * h / w),
                 "findings": [x for x in findings if x.problem.page == n and x.problem.file in (None, path)],
+                "places": range(len(_places(findings, n, path))),
             }
         )
     return {"file": f, "pages": pages, "image": originals.renderable(store(), f.sha256)}
+
+
+def _places(findings: list[data.Finding], page: int, path: str | None) -> list[tuple[float, float, float, float]]:
+    """The places findings point at on one page of a file (Problem.regions), without repeats."""
+    out: list[tuple[float, float, float, float]] = []
+    for x in findings:
+        if x.problem.page == page and x.problem.file in (None, path):
+            out.extend(r for r in (tuple(r) for r in x.problem.regions or []) if r not in out)  # type: ignore[misc]
+    return out
 
 
 @require_GET
@@ -227,6 +237,26 @@ def unit_original(request: HttpRequest, year: int, name: str) -> HttpResponse:
 def unit_page_image(request: HttpRequest, year: int, name: str, page: int) -> HttpResponse:
     ws, path = _unit_file(year, name)
     return _page_png(ws.files[path].sha256, page)
+
+
+@require_GET
+@require_area("roster")
+def unit_place_image(request: HttpRequest, year: int, name: str, page: int, index: int) -> HttpResponse:
+    """A picture of the place a finding of the unit points at (the row banzu could not read)."""
+    ws, unit = _unit(year, name)
+    _, path = _unit_file(year, name)
+    places = _places(unit.findings, page, path)
+    if not 0 <= index < len(places):
+        raise Http404("没有这个位置")
+    sha256 = ws.files[path].sha256
+    doc = store().latest_document(sha256)
+    rotation = next((p.rotation for p in doc.pages if p.page == page), 0) if doc else 0
+    png = originals.region_image(store(), sha256, page, places[index], rotation)
+    if png is None:
+        raise Http404("无法显示这一处")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @require_POST
