@@ -25,7 +25,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_ngrams, doc_freq, sorted_unique
+from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -208,10 +208,9 @@ def find_flags(
     group_key = [(r.year, r.team_id) for r in reports]
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
-    both = corpus_ngrams([r.pages for r in reports], state_dir)
+    labels = [f"{y}|{t}" for y, t in group_key]
+    both, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
     grams = [g for g, _ in both]
-    df = doc_freq(grams, group_of)
-    df_passage = doc_freq([c for _, c in both], group_of)
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}
@@ -221,9 +220,10 @@ def find_flags(
     if len(queries) * 2 < len(grams):  # a nightly run: candidates weighed the queries' n-grams alone
         found = _full_norms(found, grams, queries, df, cand_df)
     found, probes = _split(found, s, runner_up)
+    shared = shared_rare([p for _, p in both], [(q, o) for q, o, _ in probes], df_passage, s.rare_df)
     dense = _DenseRare(reports, df_passage, s.rare_df)
-    probes = [(q, o, c) for q, o, c in probes
-              if _shared_rare(both[q][1], both[o][1], df_passage, s.rare_df) >= s.probe_shared  # cheap first
+    probes = [(q, o, c) for (q, o, c), n in zip(probes, shared.tolist(), strict=True)
+              if n >= s.probe_shared  # cheap first
               and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
@@ -376,12 +376,6 @@ def _full_norms(found: list[tuple[int, int, float]], grams: Sequence[np.ndarray]
         full = float(w.sum())
         scale[o] = math.sqrt(float(w[seen].sum()) / full) if full else 1.0
     return [(q, o, cos * scale[o]) for q, o, cos in found]
-
-
-def _shared_rare(a: np.ndarray, b: np.ndarray, df: DocFreq, rare_df: int) -> int:
-    """Passage n-grams (sorted unique) two reports share that at most `rare_df` teams use."""
-    common = np.intersect1d(a, b, assume_unique=True)
-    return int((df.of(common) <= rare_df).sum()) if len(common) else 0
 
 
 class _DenseRare:
