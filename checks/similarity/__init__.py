@@ -1,9 +1,12 @@
 """Plagiarism flags (第十五条): candidates by TF-IDF over rare n-grams, evidence by text alignment,
 boilerplate and common wording excluded, one flag per pair of teams with a stable id.
 
-The flag decision rests on the first alignment pass (align.py): rare shared text, vetoed when the aligned
-sentences' figures disagree throughout (same template, another team), or one long passage whose figures
-all agree (a copied paragraph). The second pass (densify.py) then completes the flagged copy's evidence."""
+The flag decision rests on the first alignment pass (align.py): rare shared text (less of it for the
+query's one clear source), vetoed when the aligned sentences' figures disagree throughout (same template,
+another team), or one long passage whose figures all agree (a copied paragraph, found through a probe of
+the query's best few candidates below the cosine floor), or sentences rewritten in order (paraphrase.py).
+The second pass (densify.py) then completes the flagged copy's evidence; slides take theirs from the
+reports' own (`_project_slides`)."""
 
 from __future__ import annotations
 
@@ -18,11 +21,11 @@ import numpy as np
 
 from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
-from .align import Params, Passage, Side, align, copied_chars, rare_total
+from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
 from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
-from .index import DocFreq, candidates, corpus_ngrams, doc_freq
+from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
@@ -38,26 +41,44 @@ class SimilarityParams:
 
     common_min: int = 5  # an n-gram in at least this many teams ...
     common_frac: float = 0.02  # ... or this share of all teams is common wording, never evidence
-    cand_df_max: int = 60  # n-grams in more teams are not weighed for candidates (speed)
+    # candidates are weighed on n-grams of at most this many teams: a copy's fingerprint. Wording more teams
+    # share is the template's and the subject's; weighed, it buries a copied paragraph under the pairs
+    # that merely share a subject (and it costs time)
+    cand_df_max: int = 3
     rare_df: int = 3  # n-grams of at most this many teams are a copy's fingerprint
     top_k: int = 10
     min_cosine: float = 0.15
+    # a query's best few candidates below min_cosine are still aligned (first pass only, cheap): one copied
+    # paragraph moves a report's cosine little, but its source still ranks among the first
+    probe_k: int = 3
+    probe_floor: float = 0.05
+    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams ...
+    probe_window: int = 200  # ... inside this many characters of the query (a copied paragraph packs them)
     min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
     min_rare: int = 12  # ... and at least this many of them ...
     min_chars: int = 120  # ... and this many copied characters of A in all;
     min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
+    # or: the other report is the query's one clear source (paraphrase.margin above the next candidate on
+    # rare n-grams) and the passages hold this share of min_rare_share (and min_rare, min_chars)
+    clear_share: float = 0.5
     small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
     ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
     max_evidence: int = 200  # a reshuffled copy is one piece of evidence per line
     # a pair that only just passes, whose aligned sentences carry different figures throughout, is two
     # teams filling in the same template on the same subject, not a copy (small corpora show it most)
     figures_share: float = 0.085  # below this rare share ...
-    figures_min: int = 8  # ... with at least this many figures in the passages ...
-    figures_agree: float = 0.34  # ... fewer than this share of them the same on both sides: no flag
+    figures_min: int = 4  # ... with at least this many figures in the passages ...
+    figures_agree: float = 0.5  # ... fewer than this share of them the same on both sides: no flag
     # one copied paragraph: a single passage with this many of the team's own characters whose figures all
     # agree (another team filling in the same template has its own figures) and this many rare n-grams
     paragraph_own: int = 70
     paragraph_rare: int = 20
+    # ... or, fewer rare n-grams (its words the template's), but this many figures, all the source's: its
+    # facts are copied (another team's paragraph on the same template carries its own dates and counts)
+    paragraph_figures: int = 4
+    # ... or a passage of this much running text (table rows and template aside) whose figures (at least
+    # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
+    paragraph_prose: int = 100
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
     align: Params = field(default_factory=Params)
     paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
@@ -91,7 +112,7 @@ class _Prepared:
 
     def side(self, i: int) -> Side:
         if i not in self.cache:
-            nt = normalize_pages(list(self.reports[i].pages))
+            nt = normalize_pages(list(self.reports[i].pages), lines_are_sentences=self.reports[i].kind == "report_ppt")
             h = ngram_hashes(nt.text)
             common = common_mask(self.df.of(ngram_hashes(nt.text, COMMON_N)) >= self.common_df, len(nt.text))
             template = boilerplate_mask(h, len(nt.text))
@@ -118,6 +139,9 @@ class _PairResult:
     figures: tuple[int, int] = (0, 0)  # figures inside the passages: the same on both sides, all
     paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
     passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
+    light: bool = False  # first pass only (a probe): compared again in full once flagged
+    clear: bool = False  # the other report is the query's one clear source by candidate cosine
+    prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
 
 
 def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
@@ -134,10 +158,10 @@ def _own_measurements(a: Side, b: Side, p: Passage) -> bool:
     return not any(f in fb for f in fa) and len(fa) >= (2 if p.how in ("fuzzy", "dense") else 3)
 
 
-def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False
-             ) -> _PairResult:
+def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False,
+             light: bool = False) -> _PairResult:
     a, b = prep.side(ia), prep.side(ib)
-    passages, rare = align(a, b, s.align)
+    passages, rare = align(a, b, s.align, fuzzy=not light)
     paraphrased = 0
     if reword:  # the query's one clear candidate: look for sentences rewritten in order
         taken = np.zeros(len(a.nt.text) + 1, bool)
@@ -155,8 +179,11 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     longest = max(
         (int((~a.excluded[p.a_start : p.a_end]).sum()) for p in passages if _exact_figures(a, b, p)), default=0
     )
+    prose = max((prose_chars(a, p.a_start, p.a_end) for p in passages
+                 if _exact_figures(a, b, p) and len(figures_in(a.nt.text[p.a_start : p.a_end])) >= s.align.prose_figures),
+                default=0)
     figures = same_figures(a, b, passages)
-    if s.densify and rare >= s.min_rare and ca >= s.min_chars:
+    if s.densify and not light and rare >= s.min_rare and ca >= s.min_chars:
         passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
         passages = [p for p in passages if not _own_measurements(a, b, p)]
         ra = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in passages]) / max(a.countable, 1)
@@ -165,7 +192,8 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb
-    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages)
+    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
+                       light, reword, prose)
 
 
 def find_flags(
@@ -180,23 +208,30 @@ def find_flags(
     group_key = [(r.year, r.team_id) for r in reports]
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
-    both = corpus_ngrams([r.pages for r in reports], state_dir)
+    labels = [f"{y}|{t}" for y, t in group_key]
+    both, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
     grams = [g for g, _ in both]
-    df = doc_freq(grams, group_of)
-    df_passage = doc_freq([c for _, c in both], group_of)
-    del both
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
     queries = [i for i, r in enumerate(reports) if r.year == year]
     runner_up: dict[int, float] = {}
-    found = candidates(
-        grams, group_of, queries, df, cand_df=min(common_df, s.cand_df_max), top_k=s.top_k, min_score=s.min_cosine,
-        clear_floor=s.paraphrase.floor, clear_margin=s.paraphrase.clear_margin, runner_up=runner_up,
-    )
+    cand_df = min(common_df, s.cand_df_max)
+    found = candidates(grams, group_of, queries, df, cand_df=cand_df, top_k=s.top_k,
+                       min_score=min(s.min_cosine, s.probe_floor), runner_up=runner_up)
+    if len(queries) * 2 < len(grams):  # a nightly run: candidates weighed the queries' n-grams alone
+        found = _full_norms(found, grams, queries, df, cand_df)
+    found, probes = _split(found, s, runner_up)
+    shared = shared_rare([p for _, p in both], [(q, o) for q, o, _ in probes], df_passage, s.rare_df)
+    dense = _DenseRare(reports, df_passage, s.rare_df)
+    probes = [(q, o, c) for (q, o, c), n in zip(probes, shared.tolist(), strict=True)
+              if n >= s.probe_shared  # cheap first
+              and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
+    del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
     by_team: dict[tuple[int, int], list[_PairResult]] = {}
     seen: set[tuple[int, int]] = set()
-    for qa, qb, cos in found:
+    light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
+    for qa, qb, cos in found + probes:
         ga, gb = group_of[qa], group_of[qb]
         ra, rb = reports[qa], reports[qb]
         if rb.year == year and (ra.team_id, ga) > (rb.team_id, gb):
@@ -204,14 +239,17 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        by_team.setdefault((ga, gb), []).append(_compare(prep, qa, qb, cos, s, (qa, qb) in reword))
+        by_team.setdefault((ga, gb), []).append(
+            _compare(prep, qa, qb, cos, s, (qa, qb) in reword, light=(qa, qb) in light)
+        )
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
     for (ga, gb), pairs in by_team.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs)))
+            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs),
+                                  light=all(p.light for p in pairs)))
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         files_of.setdefault(g, []).append(i)
@@ -222,13 +260,83 @@ def find_flags(
         # a flagged pair: every file of one team against every file of the other (slides to pages, slides
         # to slides), so that each copied passage is shown wherever it is
         reword_pair = any(p.paraphrased for p in pairs)
+        pairs[:] = [_compare(prep, p.a, p.b, p.cosine, s, reword_pair) if p.light else p for p in pairs]
         for ia in files_of[ga]:
             for ib in files_of[gb]:
                 if (ia, ib) not in seen:
                     seen.add((ia, ib))
                     pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        _project_slides(prep, pairs)
         decided.append(_flag(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _project_slides(prep: _Prepared, pairs: list[_PairResult]) -> None:
+    """Slide evidence completed from the reports' own: a slide condenses its team's report, so a bullet
+    standing inside a copied passage of the report is copied where that passage leads (slides to pages,
+    and slides to the other team's slides standing there). Updates the slide pairs in place."""
+    reports = prep.reports
+    pdf = [p for p in pairs if reports[p.a].kind == reports[p.b].kind == "report_pdf"]
+    if not pdf:
+        return
+    best = max(pdf, key=lambda p: p.chars)
+    spans = [(p.a_start, p.a_end, p.b_start, p.b_end, p) for p in best.passages]
+    where = {best.a: prep.side(best.a).nt.text, best.b: prep.side(best.b).nt.text}
+    team = {(reports[i].year, reports[i].team_id): i for i in where}
+
+    def located(i: int) -> list[tuple[int, int, int]]:
+        """(start, end, position in its team's report) of each slide sentence found there."""
+        if reports[i].kind != "report_ppt":
+            return []
+        own = team.get((reports[i].year, reports[i].team_id))
+        side = prep.side(i)
+        out = []
+        for st, en in side.sents:
+            at = where[own].find(side.nt.text[st:en]) if own is not None and en - st >= 8 else -1
+            if at >= 0:
+                out.append((st, en, at))
+        return out
+
+    def across(pos: int, length: int, from_a: bool) -> tuple[int, int] | None:
+        """The other report's range matching [pos, pos + length) of one report, through a passage."""
+        for a0, a1, b0, b1, p in spans:
+            lo, hi = (a0, a1) if from_a else (b0, b1)
+            if lo <= pos and pos + length <= hi + 2:
+                pts = sorted(p.anchors) or [(a0, b0), (a1, b1)]
+                xs, ys = ([x for x, _ in pts], [y for _, y in pts]) if from_a else \
+                    ([y for _, y in sorted(pts, key=lambda t: t[1])], [x for x, _ in sorted(pts, key=lambda t: t[1])])
+                return int(np.interp(pos, xs, ys)), int(np.interp(pos + length, xs, ys))
+        return None
+
+    for r in pairs:
+        if "report_ppt" not in (reports[r.a].kind, reports[r.b].kind):
+            continue
+        a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
+        extra: list[Passage] = []
+        la, lb = located(r.a), located(r.b)
+        if la and reports[r.b].kind == "report_pdf":  # A's slides against B's report (or the reverse)
+            for st, en, at in la:
+                if (hit := across(at, en - st, a_pdf)) is not None:
+                    extra.append(Passage(st, en, hit[0], hit[1], "slide"))
+        elif lb and reports[r.a].kind == "report_pdf":
+            for st, en, at in lb:
+                if (hit := across(at, en - st, not a_pdf)) is not None:
+                    extra.append(Passage(hit[0], hit[1], st, en, "slide"))
+        elif la and lb:  # slides against slides: both bullets standing at the two ends of one passage
+            for st, en, at in la:
+                if (hit := across(at, en - st, a_pdf)) is None:
+                    continue
+                for s2, e2, at2 in lb:
+                    if at2 < hit[1] and at2 + (e2 - s2) > hit[0]:
+                        extra.append(Passage(st, en, s2, e2, "slide"))
+                        break
+        if not extra:
+            continue
+        a, b = prep.side(r.a), prep.side(r.b)
+        r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
+        r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
+        for e in r.evidence:
+            e.a_file, e.b_file = reports[r.a].file, reports[r.b].file
 
 
 def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
@@ -249,6 +357,68 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
         return done[i]
 
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
+
+
+def _full_norms(found: list[tuple[int, int, float]], grams: Sequence[np.ndarray], queries: Sequence[int],
+                df: DocFreq, cand_df: int) -> list[tuple[int, int, float]]:
+    """Cosines of a nightly run put on the scale of a full one. There the other report's vector holds only
+    the n-grams the new reports use, so its norm is too small and every cosine too large (more so the
+    rarer the features weighed); the product itself is exact. Recomputed for the candidates alone."""
+    vocab = sorted_unique(np.concatenate([grams[q] for q in queries])) if queries else np.zeros(0, np.uint32)
+    scale: dict[int, float] = {}
+    for o in {o for _, o, _ in found}:
+        g = grams[o]
+        c = df.of(g)
+        keep = (c >= 2) & (c <= cand_df)
+        w = (np.log(df.groups / np.maximum(c[keep], 1)) + 1.0) ** 2
+        i = np.minimum(np.searchsorted(vocab, g[keep]), max(len(vocab) - 1, 0))
+        seen = vocab[i] == g[keep] if len(vocab) else np.zeros(int(keep.sum()), bool)
+        full = float(w.sum())
+        scale[o] = math.sqrt(float(w[seen].sum()) / full) if full else 1.0
+    return [(q, o, cos * scale[o]) for q, o, cos in found]
+
+
+class _DenseRare:
+    """For a probe: how many passage n-grams of at most `rare_df` teams a query shares with another report
+    inside its densest window. A copied paragraph packs them together; two reports merely on one subject
+    share as many, scattered. Costs one normalisation per query, a lookup per probe."""
+
+    def __init__(self, reports: Sequence[ReportText], df: DocFreq, rare_df: int):
+        self.reports, self.df, self.rare_df = reports, df, rare_df
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, q: int, other: np.ndarray, window: int) -> int:
+        if q not in self.cache:
+            h = ngram_hashes(normalize_pages(list(self.reports[q].pages)).text, COMMON_N)
+            self.cache[q] = (h, self.df.of(h) <= self.rare_df)
+        h, rare = self.cache[q]
+        if not len(h) or not len(other):
+            return 0
+        i = np.minimum(np.searchsorted(other, h), len(other) - 1)
+        hit = (other[i] == h) & rare
+        c = np.concatenate(([0], np.cumsum(hit)))
+        return int((c[window:] - c[:-window]).max()) if len(hit) > window else int(c[-1])
+
+
+def _split(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]
+           ) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
+    """(candidates compared in full, probes): in full those reaching min_cosine, and a query's best when it
+    stands `clear_margin` times above the next (a rewritten copy keeps less rare wording, but far more with
+    its source than with anything else); probes the query's other first `probe_k`."""
+    by_query: dict[int, list[tuple[float, int]]] = {}
+    for q, o, cos in found:
+        by_query.setdefault(q, []).append((cos, o))
+    full, probes = [], []
+    p = s.paraphrase
+    for q, lst in by_query.items():
+        lst.sort(reverse=True)
+        for rank, (cos, o) in enumerate(lst):
+            clear = rank == 0 and cos >= p.floor and cos >= p.clear_margin * runner_up.get(q, 0.0)
+            if cos >= s.min_cosine or clear:
+                full.append((q, o, cos))
+            elif rank < s.probe_k:
+                probes.append((q, o, cos))
+    return full, probes
 
 
 def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, runner_up: dict[int, float]
@@ -275,10 +445,14 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_share >= s.min_rare_share * factor and best.rare_chars >= s.min_rare and best.chars >= s.min_chars
+    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
+        s.clear_share if any(p.clear for p in pairs) else 1.0
+    )
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
-    paragraph = best.longest >= s.paragraph_own * factor and best.rare_chars >= s.paragraph_rare
     same, figures = best.figures
+    paragraph = best.longest >= s.paragraph_own * factor and (
+        best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
+    ) or best.prose >= s.paragraph_prose * factor
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
         strong = short = False
     reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor

@@ -9,6 +9,7 @@ passages common to many reports never seed anything, so they never become eviden
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,9 @@ from rapidfuzz import fuzz
 
 from .text import NGRAM, NormText, sentences
 from .tokens import words
+
+_FIGURE = re.compile(r"\d{2,}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass
@@ -85,6 +89,10 @@ class Params:
     run_rare_chars: int = 25  # a chain of runs must contain rare n-grams covering this many chars
     long_run: int = 32  # an identical stretch this long ...
     long_run_own: int = 20  # ... with this many characters that are not common wording is a copy
+    # a long identical stretch of running text (table rows and template wording aside) carrying this many
+    # figures is a copied paragraph even when every phrase of it is common: the combination is not
+    prose_run: int = 100
+    prose_figures: int = 3
     merge_gap: int = 80  # passages this close may merge ...
     merge_sim: float = 60.0  # ... when the text between them is this alike (rapidfuzz ratio)
 
@@ -145,9 +153,10 @@ def _chain_runs(runs: np.ndarray, rare: np.ndarray, p: Params) -> list[list]:
     return [c for c in out if c[4] >= p.run_rare_chars]
 
 
-def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int]:
+def align(a: Side, b: Side, p: Params | None = None, fuzzy: bool = True) -> tuple[list[Passage], int]:
     """The copied passages, and how many distinct rare n-grams A and B share inside them (the copy's
-    own fingerprint, which reports that are merely alike in wording and subject lack)."""
+    own fingerprint, which reports that are merely alike in wording and subject lack). Without `fuzzy`
+    only identical runs (a cheap probe for one copied paragraph)."""
     p = p or Params()
     ii, jj = seed_matches(a, b, p.max_occ)
     passages: list[Passage] = []
@@ -163,6 +172,7 @@ def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int
     own = np.concatenate(([0], np.cumsum(~a.excluded)))
     run_own = own[np.minimum(runs[:, 1], len(a.excluded))] - own[runs[:, 0]]
     long_own = (runs[:, 1] - runs[:, 0] >= p.long_run) & (run_own >= p.long_run_own)
+    long_own |= long_prose(a, runs, p)
     run_rare = np.where(long_own, np.maximum(run_rare, p.run_rare_chars), run_rare)
     chains = _chain_runs(runs, run_rare, p)
     for c in sorted(chains, key=lambda c: c[0] - c[1]):
@@ -170,7 +180,8 @@ def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int
             continue
         a_used[c[0] : c[1]] = True
         passages.append(Passage(c[0], c[1], c[2], c[3], "run", c[5]))
-    passages += _fuzzy(a, b, ii, jj, a_used, p)
+    if fuzzy:
+        passages += _fuzzy(a, b, ii, jj, a_used, p)
     merged = _merge(a, b, sorted(passages, key=lambda x: x.a_start), p)
     inside = np.zeros(len(a.nt.text) + 1, bool)  # where rare shared text counts: anchoring runs, fuzzy sentences
     for c in chains:
@@ -182,6 +193,26 @@ def align(a: Side, b: Side, p: Params | None = None) -> tuple[list[Passage], int
     rs = rs[inside[rs]]
     # distinct n-grams: a rare phrase repeated all through both reports (a shared subject) counts once
     return merged, len(np.unique(a.hashes[rs]))
+
+
+def prose_chars(a: Side, start: int, end: int) -> int:
+    """Characters of running text in [start, end): not table rows, not template wording."""
+    table = a.nt.table[start:end] if len(a.nt.table) else np.zeros(end - start, bool)
+    return int((~(table | a.template[start:end])).sum())
+
+
+def figures_in(text: str) -> list[str]:
+    """Figures of two or more digits, years left out."""
+    return [f for f in _FIGURE.findall(text) if not _YEAR.fullmatch(f)]
+
+
+def long_prose(a: Side, runs: np.ndarray, p: Params) -> np.ndarray:
+    """Bool per run: a copied paragraph by itself (see Params.prose_run)."""
+    out = np.zeros(len(runs), bool)
+    for k in np.flatnonzero(runs[:, 1] - runs[:, 0] >= p.prose_run):
+        s, e = int(runs[k, 0]), int(runs[k, 1])
+        out[k] = prose_chars(a, s, e) >= p.prose_run and len(figures_in(a.nt.text[s:e])) >= p.prose_figures
+    return out
 
 
 def rare_total(a: Side) -> int:

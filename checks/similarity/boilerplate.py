@@ -40,7 +40,11 @@ def boilerplate_mask(hashes: np.ndarray, length: int) -> np.ndarray:
     A stretch is a run of consecutive n-gram positions that are all boilerplate; isolated common
     words inside a team's own sentence do not hide the sentence.
     """
-    hit = np.isin(hashes, boilerplate_hashes()) if len(hashes) else np.zeros(0, bool)
+    known = boilerplate_hashes()
+    if not len(hashes) or not len(known):
+        hit = np.zeros(len(hashes), bool)
+    else:  # a binary search in the sorted set: np.isin sorts both every call (a third of preparing a report)
+        hit = known[np.minimum(np.searchsorted(known, hashes), len(known) - 1)] == hashes
     return _stretches(hit, length, NGRAM, MIN_RUN)
 
 

@@ -21,13 +21,13 @@ CONTEXT = 30  # characters of context around a passage
 GAP_A = 60  # normalised characters of A between two pieces of one passage ...
 GAP_B = 160  # ... and of B (a copier drops or inserts a sentence; B's order must go on forwards)
 GAP_LONG = 240  # the most either may skip inside a long passage
-BACK_B = 8  # B may step back this little (pieces overlap at their edges)
+BACK_B = 120  # B may step back this far: sentences of a copied paragraph put in another order
 MAX_TEXT = 12000  # a whole copied chapter is one passage, shown whole
 MIN_CHARS = 16  # a shared title or a scrap of one sentence is no evidence of its own
 
 
 def _groups(passages: list[Passage]) -> list[list[Passage]]:
-    """Pieces in A's order, joined while both sides go on across small gaps (B forwards, or back inside
+    """Pieces in A's order, joined while both sides go on across small gaps (B forwards, or back near
     the passage: sentences reordered within a copied block)."""
     out: list[list[Passage]] = []
     for p in sorted(passages, key=lambda q: (q.a_start, q.b_start)):
@@ -41,8 +41,9 @@ def _groups(passages: list[Passage]) -> list[list[Passage]]:
             span = a_end - min(q.a_start for q in last)
             gap_a, gap_b = max(GAP_A, min(GAP_LONG, span // 4)), max(GAP_B, min(GAP_LONG, span // 4))
             b_start = min(q.b_start for q in last)
-            # pieces overlapping the passage, or just after it on both sides (B may be reordered inside)
-            if p.a_start - a_end <= gap_a and b_start - BACK_B <= p.b_start <= b_end + gap_b:
+            # pieces overlapping the passage, or just after it in A and near it in B (after it, or a little
+            # before: a copier reorders the sentences of a paragraph)
+            if p.a_start - a_end <= gap_a and b_start - min(BACK_B, gap_b) <= p.b_start <= b_end + gap_b:
                 last.append(p)
                 continue
         out.append([p])

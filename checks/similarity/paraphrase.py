@@ -34,9 +34,9 @@ class ParaphraseParams:
     """Thresholds of the paraphrase pass (see benchmarks/plagiarism.py for the figures they give)."""
 
     min_cosine: float = 0.17  # the pair's candidate cosine (rare n-grams) must reach this ...
-    margin: float = 1.4  # ... and beat the query's next candidate by this factor: the one source;
-    floor: float = 0.10  # or reach this and beat the next by `clear_margin`
-    clear_margin: float = 2.0
+    margin: float = 3.0  # ... and beat the query's next candidate by this factor: the one source;
+    floor: float = 0.14  # or reach this and beat the next by `clear_margin`
+    clear_margin: float = 3.0  # (on rare n-grams the crowd of same-subject reports stays far below a source)
     sentence_score: float = 0.34  # weighted overlap (Dice) of two sentences' folded words to match
     grow_score: float = 0.2  # ... or this, where a chain leads (the next sentence on its diagonal)
     min_words: int = 2  # a sentence with fewer content words is not compared

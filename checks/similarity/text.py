@@ -31,6 +31,7 @@ class NormText:
     offset: np.ndarray  # int32, offset of each normalised char inside its original page text
     pages: list[str] = field(default_factory=list)  # the original page texts
     sent_id: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sentence of each char
+    table: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # char of a table row (cells)
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +50,15 @@ def _fold_table() -> np.ndarray:
     return table
 
 
+def _cell_lines(cp: np.ndarray) -> np.ndarray:
+    """Bool per char: on a line of cells (two or more blanks between words: a table row)."""
+    nl = cp == 10
+    line = np.cumsum(nl) - nl  # line index of each char (a break belongs to the line it ends)
+    blank = (cp == 32) | (cp == 9) | (cp == 0x3000)
+    per_line = np.bincount(line, weights=blank, minlength=int(line[-1]) + 1 if len(line) else 0)
+    return per_line[line] >= 2
+
+
 def _line_ends(cp: np.ndarray) -> np.ndarray:
     """Bool per char: a line break that ends a sentence. A sentence wrapped over lines goes on across the
     break (so two reports wrapping it differently still compare sentence to sentence); a break after a
@@ -64,17 +74,34 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
     return out
 
 
-def normalize_pages(pages: list[str]) -> NormText:
+def _folded(cp: np.ndarray) -> np.ndarray:
+    """Each code point folded (see `_fold_table`; outside the BMP kept as is)."""
+    out = _fold_table()[cp & 0xFFFF]
+    astral = np.flatnonzero(cp > 0xFFFF)
+    out[astral] = cp[astral]
+    return out
+
+
+def normalized_codepoints(pages: list[str]) -> np.ndarray:
+    """The code points of `normalize_pages(pages).text` without its map back to pages: all that n-gram
+    hashing of a whole corpus needs (a third of the work)."""
+    cp = np.frombuffer("\n".join(t or "" for t in pages).encode("utf-32-le"), dtype=np.uint32)
+    allc = _folded(cp)
+    return allc[allc > 1].astype(np.uint64)
+
+
+def normalize_pages(pages: list[str], lines_are_sentences: bool = False) -> NormText:
+    """`lines_are_sentences`: every line break ends a sentence (slides: each line is a bullet of its own,
+    never a sentence wrapped over lines)."""
     if not pages:
         return NormText("", np.zeros(0, np.int32), np.zeros(0, np.int32), [], np.zeros(0, np.int32))
-    table = _fold_table()
     # all pages at once, each followed by a line break that is a page break (it always ends a sentence)
     joined = "\n".join(t or "" for t in pages) + "\n"
     cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     lens = np.array([len(t or "") + 1 for t in pages], dtype=np.int64)
     ends = np.cumsum(lens) - 1
-    allc = np.where(cp < 0x10000, table[np.minimum(cp, 0xFFFF)], cp)
-    stop = _line_ends(cp)
+    allc = _folded(cp)
+    stop = (cp == 10) if lines_are_sentences else _line_ends(cp)
     stop[ends] = True
     allc[stop] = 1
     sent = np.cumsum(allc == 1).astype(np.int32)
@@ -82,7 +109,8 @@ def normalize_pages(pages: list[str]) -> NormText:
     page = np.repeat(np.arange(len(pages), dtype=np.int32), lens)
     offset = (np.arange(len(cp), dtype=np.int64) - np.repeat(ends - lens + 1, lens)).astype(np.int32)
     text = allc[keep].astype("<u4").tobytes().decode("utf-32-le")
-    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep])
+    return NormText(text=text, page=page[keep], offset=offset[keep], pages=list(pages), sent_id=sent[keep],
+                    table=_cell_lines(cp)[keep])
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -91,13 +119,43 @@ def codepoints(text: str) -> np.ndarray:
 
 def ngram_hashes(text: str, n: int = NGRAM) -> np.ndarray:
     """uint32 hash of the n-gram starting at every position (len(text) - n + 1 values)."""
-    if len(text) < n:
-        return np.zeros(0, dtype=np.uint32)
-    cp = codepoints(text)
-    h = np.zeros(len(cp) - n + 1, dtype=np.uint64)
+    return codepoint_hashes(codepoints(text), n)
+
+
+def codepoint_hashes(cp: np.ndarray, n: int = NGRAM) -> np.ndarray:
+    """`ngram_hashes` of a text given as uint64 code points."""
+    return _mixed(_polynomial(cp, n))
+
+
+def seed_and_passage_hashes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`codepoint_hashes(cp)` and `codepoint_hashes(cp, COMMON_N)` at once: a passage shingle twice the
+    seed's length has the polynomial of two seed shingles, p10[i] = p5[i] * base^5 + p5[i + 5]."""
+    seed = _polynomial(cp, NGRAM)
+    if COMMON_N != 2 * NGRAM or len(cp) < COMMON_N:
+        return _mixed(seed), codepoint_hashes(cp, COMMON_N)
+    m = len(cp) - COMMON_N + 1
     with np.errstate(over="ignore"):
-        for k in range(n):
-            h = h * _BASE + cp[k : len(cp) - n + 1 + k]
+        passage = seed[:m] * np.uint64(pow(int(_BASE), NGRAM, 1 << 64))
+        passage += seed[NGRAM : NGRAM + m]
+    return _mixed(seed), _mixed(passage)
+
+
+def _polynomial(cp: np.ndarray, n: int) -> np.ndarray:
+    """The rolling polynomial (mod 2^64) of the n-gram at every position."""
+    m = len(cp) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = cp[:m].copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, n):  # in place: the temporaries of `h * base + x` cost as much as the hashing
+            h *= _BASE
+            h += cp[k : m + k]
+    return h
+
+
+def _mixed(h: np.ndarray) -> np.ndarray:
+    """Polynomials finalised (bits mixed) to uint32 hashes; `h` is overwritten."""
+    with np.errstate(over="ignore"):
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)

@@ -69,6 +69,9 @@ class Case:
     fraction: float = 0.0  # share of the copier's report that is copied
     # (copier page, start, end, source page, start, end), 0-based pages of the PDF text
     passages: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
+    # every copied line whole, the same way (standard wording and short table rows included): what a
+    # detector may show as copied without being required to find it on its own
+    lines: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -214,15 +217,15 @@ def ocr_noise(rng: random.Random, text: str, rate: float = 0.03) -> str:
 
 
 def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[str], fraction: float, *,
-              edit: bool = False, ocr: bool = False, one_paragraph: bool = False
+              edit: bool = False, ocr: bool = False, one_paragraph: bool = False,
+              lines_out: list[tuple[int, int, int, int, int, int]] | None = None,
               ) -> tuple[list[str], list[tuple[int, int, int, int, int, int]]]:
-    """The copier's report with a contiguous block of the source's paragraphs put in place of its own."""
+    """The copier's report with a contiguous block of the source's paragraphs put in place of its own.
+    `lines_out`, when given, receives every copied line whole (see Case.lines)."""
     src = _paragraphs(source_pages)
     own = _paragraphs(copier_pages, headings=True)
     if one_paragraph:
-        cand = [k for k, (t, _, _) in enumerate(src) if 180 <= len(t) <= 600] or [max(range(len(src)), key=lambda k: len(src[k][0]))]
-        k0 = rng.choice(cand)
-        block = [k0]
+        k0, block = _one_paragraph(rng, src)
     else:
         total = sum(len(t) for t, _, _ in src)
         want = fraction * total
@@ -236,7 +239,7 @@ def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[st
         block.sort()
     # the copier keeps its own title and headings; copied lines replace its own lines at the same share
     keep_own = own[: int(len(own) * (k0 / max(len(src), 1)))] if not one_paragraph else own[: len(own) // 2]
-    tail_own = own[len(keep_own) + (len(block) if not one_paragraph else 1):]
+    tail_own = own[len(keep_own) + len(block):]
     order = list(block)
     if edit and len(order) > 2:
         rng.shuffle(order)
@@ -253,10 +256,35 @@ def copy_into(rng: random.Random, copier_pages: list[str], source_pages: list[st
     passages = []
     for cpage, cs, ce, tag in where:
         _, text, spage, sstart = tag  # type: ignore[misc]
+        if lines_out is not None:
+            lines_out.append((cpage, cs, ce, spage, sstart, sstart + len(text)))
         for s, e in _without_standard(text, sstart, sstart + len(text)):
             # the copier's whole line is the copy (edits move words around inside it)
             passages.append((cpage, cs, ce, spage, s, e))
     return pages, _dedupe(passages)
+
+
+def _prose(line: str) -> bool:
+    """A line of running text (not a table row of cells, not a line of figures)."""
+    return line.count(" ") < 2 and len(re.sub(r"[\d\s\W_]+", "", line)) >= 13
+
+
+def _one_paragraph(rng: random.Random, src: list[tuple[str, int, int]]) -> tuple[int, list[int]]:
+    """One paragraph of running text, 180-600 characters: consecutive prose lines of the source (a report
+    wraps a paragraph over several lines), else its longest line."""
+    cand = []
+    for k in range(len(src)):
+        got, end = 0, k
+        while end < len(src) and _prose(src[end][0]) and got < 180:
+            got += len(src[end][0])
+            end += 1
+        if 180 <= got <= 600:
+            cand.append(list(range(k, end)))
+    if not cand:
+        k = max(range(len(src)), key=lambda k: len(src[k][0]))
+        return k, [k]
+    block = rng.choice(cand)
+    return block[0], block
 
 
 def _dedupe(passages: list[tuple[int, int, int, int, int, int]]) -> list[tuple[int, int, int, int, int, int]]:
@@ -327,13 +355,15 @@ def make_corpus(rng: random.Random, *, year: int = 2024, background: int = 60, p
                 t = new_team(rng, year, len(teams), topic=teams[src].team_id.split("-")[1][:-2])
             own = make_report(rng, team=t.team, company=t.company, year=year, topic=t.team_id.split("-")[1][:-2])
             frac = 1.0 if kind == "self_reuse" and rng.random() < 0.5 else round(rng.uniform(min_fraction, 0.95), 2)
+            lines: list[tuple[int, int, int, int, int, int]] = []
             new_pages, passages = copy_into(
                 rng, own, pages[src], frac, edit=kind in ("light_edit", "self_reuse") or (kind == "ocr" and rng.random() < 0.5),
-                ocr=kind == "ocr", one_paragraph=kind == "paragraph",
+                ocr=kind == "ocr", one_paragraph=kind == "paragraph", lines_out=lines,
             )
             cop = add(t, new_pages)
             copied = sum(ce - cs for _, cs, ce, _, _, _ in passages)
-            cases.append(Case(kind, cop, src, round(copied / max(1, sum(map(len, new_pages))), 3), passages))
+            cases.append(Case(kind, cop, src, round(copied / max(1, sum(map(len, new_pages))), 3), passages,
+                              sorted(lines)))
     pool = PairPool(paraphrase_pairs or [], rng)
     for _ in range(counts.get("paraphrase", 0)):
         src_team = new_team(rng, year, len(teams))

@@ -1,0 +1,38 @@
+"""The flag decision on one compared pair: what each rule needs, shown on the measurements alone."""
+
+from __future__ import annotations
+
+from checks.similarity import SimilarityParams, _flag, _PairResult
+from core.model import Evidence, ReportText
+
+
+def _reports() -> list[ReportText]:
+    return [ReportText(year=2024, team_id=t, team=f"{t}班组", company=f"{t}公司", file=f"{t}/成果报告.pdf",
+                       sha256=t, pages=["正文"]) for t in ("甲", "乙")]
+
+
+def _pair(**kw) -> _PairResult:
+    base = {"a": 0, "b": 1, "cosine": 0.3, "ratio_a": 0.05, "ratio_b": 0.05, "chars": 200,
+            "evidence": [Evidence(a_page=2, a_text="某段", b_page=2, b_text="某段", chars=40)],
+            "rare_chars": 20, "rare_share": 0.04, "figures": (0, 0)}
+    return _PairResult(**{**base, **kw})
+
+
+def test_the_clear_source_needs_half_the_rare_share() -> None:
+    s = SimilarityParams()
+    assert _flag(_reports(), [_pair(clear=False)], s, groups=600) is None
+    assert _flag(_reports(), [_pair(clear=True)], s, groups=600) is not None
+    assert _flag(_reports(), [_pair(clear=True, rare_share=0.02)], s, groups=600) is None
+
+
+def test_figures_of_its_own_veto_the_clear_source_too() -> None:
+    s = SimilarityParams()
+    assert _flag(_reports(), [_pair(clear=True, figures=(1, 8))], s, groups=600) is None
+
+
+def test_a_long_stretch_of_running_text_with_the_source_figures_is_a_paragraph_copy() -> None:
+    s = SimilarityParams()
+    weak = {"rare_chars": 3, "rare_share": 0.005, "chars": 150}
+    assert _flag(_reports(), [_pair(**weak)], s, groups=600) is None
+    assert _flag(_reports(), [_pair(**weak, prose=120)], s, groups=600) is not None
+    assert _flag(_reports(), [_pair(**weak, prose=60)], s, groups=600) is None
