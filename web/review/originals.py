@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pymupdf
@@ -86,6 +87,26 @@ def _pictured(store: Store, sha256: str) -> Path | None:
     return source if content_type(source) is not None else slides_pdf(store, sha256, source)
 
 
+def _drawn(store: Store, sha256: str, page: int, draw: Callable[[pymupdf.Document], bytes]) -> bytes | None:
+    """`draw(doc)` on the pages of an original (PDF, image or a presentation's slides), one render at a time;
+    None when it cannot be pictured or has no page `page`."""
+    source = _pictured(store, sha256)
+    if source is None:
+        return None
+    with _render_lock:
+        try:
+            with pymupdf.open(source) as doc:
+                detach_structure(doc)  # an unsound structure tree can hang rendering
+                return draw(doc) if page <= doc.page_count else None
+        except Exception:  # noqa: BLE001 - a damaged original has no picture; the page says so
+            return None
+
+
+def _png_of(p: pymupdf.Page) -> bytes:
+    zoom = min(2.0, PAGE_WIDTH_PX / max(p.rect.width, 1))
+    return p.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+
+
 def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     """Page `page` (1-based) of an archived PDF, image or presentation as PNG; cached under
     BANZU_HOME/cache/pages."""
@@ -94,20 +115,9 @@ def page_image(store: Store, sha256: str, page: int) -> bytes | None:
     cache = store.home / "cache" / "pages" / sha256[:2] / sha256 / f"{page}.png"
     if cache.exists():
         return cache.read_bytes()
-    source = _pictured(store, sha256)
-    if source is None:
+    png = _drawn(store, sha256, page, lambda doc: _png_of(doc[page - 1]))
+    if png is None:
         return None
-    with _render_lock:
-        try:
-            with pymupdf.open(source) as doc:
-                detach_structure(doc)  # an unsound structure tree can hang rendering
-                if page > doc.page_count:
-                    return None
-                p = doc[page - 1]
-                zoom = min(2.0, PAGE_WIDTH_PX / max(p.rect.width, 1))
-                png = p.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
-        except Exception:  # noqa: BLE001 - a damaged original has no picture; the page says so
-            return None
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(png)
@@ -121,18 +131,7 @@ def region_image(store: Store, sha256: str, page: int, region: tuple[float, floa
     row a finding is about, drawn as the reports draw it (pipeline.reports.thumbs.render_region)."""
     if page < 1 or page > MAX_PAGES:
         return None
-    source = _pictured(store, sha256)
-    if source is None:
-        return None
-    with _render_lock:
-        try:
-            with pymupdf.open(source) as doc:
-                detach_structure(doc)
-                if page > doc.page_count:
-                    return None
-                return render_region(doc, page - 1, rotation, region)
-        except Exception:  # noqa: BLE001 - a damaged original has no picture; the page says so
-            return None
+    return _drawn(store, sha256, page, lambda doc: render_region(doc, page - 1, rotation, region))
 
 
 def renderable(store: Store, sha256: str | None) -> bool:
