@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export BANZU_HOME ?= $(CURDIR)/var
+# make test: pytest-xdist workers (tests/conftest.py keeps tests that share a session fixture on one)
+TEST_WORKERS ?= 2
 
 .PHONY: install system-deps demo test lint bench bench-quick clean
 
@@ -30,7 +32,7 @@ demo: install
 test: install system-deps
 	@mkdir -p test-output
 	$(BIN)/ruff check .
-	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -ra --durations=15
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -ra --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

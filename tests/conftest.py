@@ -14,6 +14,9 @@ from pathlib import Path
 
 # Before anything imports prefect: its home (database, cached results) lives in a fresh temp dir.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="banzu-prefect-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # `make test` runs two workers: each gets a Prefect home of its own
+    os.environ["PREFECT_HOME"] = os.path.join(os.environ["PREFECT_HOME"], os.environ["PYTEST_XDIST_WORKER"])
+    os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -37,6 +40,48 @@ def _shared() -> Path:
 SHARED = _shared()
 REALDATA = SHARED / "realdata"
 TEST_OUTPUT = REPO / "test-output"
+
+
+# `make test` runs the suite on two pytest-xdist workers (--dist loadgroup). Tests that share an
+# expensive session fixture (a generated intake, a served workspace, a Prefect server) go to one worker
+# together, so it is built once; a file's tests stay together (its module fixtures, its order).
+STARTED_ONCE = {"prefect_server"}  # session fixtures of this file too slow to start on both workers
+# Longest first, so the two workers end together (by --durations); other directories follow in order.
+HEAVIEST_FIRST = ("flow", "hostile", "completeness", "web", "nightly", "extractors", "reports", "grading")
+
+
+def xdist_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """nodeid -> worker group: test files joined when they use one expensive session fixture."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for item in items:
+        for name, defs in item._fixtureinfo.name2fixturedefs.items():
+            fixture = defs[-1]
+            # a directory's own session fixture (this file's are cheap to start twice, but for STARTED_ONCE)
+            if fixture.scope == "session" and (fixture.baseid not in ("", "tests") or name in STARTED_ONCE):
+                a, b = root(_file(item)), root(f"{fixture.baseid}::{name}")
+                parent[max(a, b)] = min(a, b)  # the same choice on every worker
+    return {item.nodeid: root(_file(item)) for item in items}
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if getattr(config.option, "dist", "no") == "no":
+        return
+    groups = xdist_groups(items)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+    rank = {name: i for i, name in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_file(item).split("/")[1], len(rank)))
 
 
 @pytest.fixture(autouse=True)
