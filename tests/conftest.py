@@ -46,8 +46,10 @@ TEST_OUTPUT = REPO / "test-output"
 # expensive session fixture (a generated intake, a served workspace, a Prefect server) go to one worker
 # together, so it is built once; a file's tests stay together (its module fixtures, its order).
 STARTED_ONCE = {"prefect_server"}  # session fixtures of this file too slow to start on both workers
-# Longest first, so the two workers end together (by --durations); other directories follow in order.
-HEAVIEST_FIRST = ("flow", "hostile", "completeness", "web", "nightly", "extractors", "reports", "grading")
+# Longest groups first, so the two workers end together (by --durations on this machine); the rest follow.
+HEAVIEST_FIRST = ("tests/hostile/", "tests/flow/test_intake_end_to_end.py", "tests/completeness/test_generated",
+                  "tests/web/", "tests/flow/test_cross_year.py", "tests/completeness/test_choice_marks.py",
+                  "tests/nightly/", "tests/flow/", "tests/reports/", "tests/completeness/", "tests/extractors/")
 
 
 def xdist_groups(items: list[pytest.Item]) -> dict[str, str]:
@@ -80,8 +82,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     groups = xdist_groups(items)
     for item in items:
         item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
-    rank = {name: i for i, name in enumerate(HEAVIEST_FIRST)}
-    items.sort(key=lambda item: rank.get(_file(item).split("/")[1], len(rank)))
+
+    def rank(item: pytest.Item) -> int:
+        group = groups[item.nodeid]
+        return next((i for i, prefix in enumerate(HEAVIEST_FIRST) if group.startswith(prefix)), len(HEAVIEST_FIRST))
+
+    items.sort(key=rank)  # stable: a group keeps its files' order, a file its tests' order
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +126,17 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     require_tool("PostgreSQL server", pg_bin() is not None, "apt-get install postgresql")
     with PostgresCluster.started() as cluster:
         yield cluster
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[str]:
+    """One temporary Prefect server (prefect_test_harness) for every flow run of the session, in-process and
+    in child processes (it takes 8-15 s to start); yields its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="session")

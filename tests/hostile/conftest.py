@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,9 @@ from pipeline.samples.hostile import KINDS, write_hostile
 
 
 @pytest.fixture(scope="session")
-def prefect_api() -> Iterator[str]:
-    """One temporary Prefect server for this package's flow runs, in-process and in child processes."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
+def prefect_api(prefect_harness: str) -> str:
+    """The session's temporary Prefect server (tests/conftest.py), for runs in child processes too."""
+    return prefect_harness
 
 
 @pytest.fixture(scope="session")
