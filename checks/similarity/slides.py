@@ -15,6 +15,9 @@ from .align import Passage, Side
 from .evidence import build_evidence
 
 _Span = tuple[int, int, int, int, Passage]
+# a slide bullet is short (a report's sentence cut to its point): this many counted characters of one
+# are evidence (a report's passage needs evidence.MIN_CHARS), fewer are a heading or a label
+SLIDE_MIN_CHARS = 10
 
 
 class Prepared(Protocol):
@@ -52,8 +55,7 @@ def project_slides(prep: Prepared, pairs: Sequence[ComparedPair]) -> None:
         a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
         la, lb = _located(prep, r.a, where, team), _located(prep, r.b, where, team)
         extra = _projected(reports[r.a].kind, reports[r.b].kind, la, lb, spans, a_pdf)
-        if extra:
-            _add_passages(prep, r, extra)
+        _add_passages(prep, r, extra)
 
 
 def _located(prep: Prepared, i: int, where: dict[int, str], team: dict[tuple[int, str], int]
@@ -112,6 +114,6 @@ def _add_passages(prep: Prepared, r: ComparedPair, extra: list[Passage]) -> None
     reports = prep.reports
     a, b = prep.side(r.a), prep.side(r.b)
     r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
-    r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
+    r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template, SLIDE_MIN_CHARS)
     for e in r.evidence:
         e.a_file, e.b_file = reports[r.a].file, reports[r.b].file
