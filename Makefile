@@ -32,7 +32,7 @@ demo: install
 test: install system-deps
 	@mkdir -p test-output
 	$(BIN)/ruff check .
-	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -ra --durations=15 -n $(TEST_WORKERS) --dist loadgroup
+	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest -q -ra --durations=15 -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -42,52 +42,48 @@ REALDATA = SHARED / "realdata"
 TEST_OUTPUT = REPO / "test-output"
 
 
-# `make test` runs the suite on two pytest-xdist workers (--dist loadgroup). Tests that share an
-# expensive session fixture (a generated intake, a served workspace, a Prefect server) go to one worker
-# together, so it is built once; a file's tests stay together (its module fixtures, its order).
-STARTED_ONCE = {"prefect_server"}  # session fixtures of this file too slow to start on both workers
+# `make test` runs the suite on two pytest-xdist workers. The tests of a directory whose conftest builds
+# session fixtures (a generated intake, a served workspace, a mail server) go to one worker together, so
+# each is built once; other files are handed out one file at a time (a file's tests stay together, in order).
+# (xdist's own --dist loadgroup cannot rename node ids under pytest 9, so the grouping is this scheduler.)
+SHARED_DIRS = frozenset(d.name for d in (REPO / "tests").iterdir()
+                        if (d / "conftest.py").is_file() and 'scope="session"' in (d / "conftest.py").read_text("utf-8"))
 # Longest groups first, so the two workers end together (by --durations on this machine); the rest follow.
-HEAVIEST_FIRST = ("tests/hostile/", "tests/flow/test_intake_end_to_end.py", "tests/completeness/test_generated",
-                  "tests/web/", "tests/flow/test_cross_year.py", "tests/completeness/test_choice_marks.py",
-                  "tests/nightly/", "tests/flow/", "tests/reports/", "tests/completeness/", "tests/extractors/")
+HEAVIEST_FIRST = ("tests/hostile/", "tests/completeness/", "tests/flow/test_intake_end_to_end.py", "tests/web/",
+                  "tests/flow/test_cross_year.py", "tests/nightly/", "tests/flow/", "tests/reports/",
+                  "tests/extractors/", "tests/similarity/")
 
 
-def xdist_groups(items: list[pytest.Item]) -> dict[str, str]:
-    """nodeid -> worker group: test files joined when they use one expensive session fixture."""
-    parent: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    for item in items:
-        for name, defs in item._fixtureinfo.name2fixturedefs.items():
-            fixture = defs[-1]
-            # a directory's own session fixture (this file's are cheap to start twice, but for STARTED_ONCE)
-            if fixture.scope == "session" and (fixture.baseid not in ("", "tests") or name in STARTED_ONCE):
-                a, b = root(_file(item)), root(f"{fixture.baseid}::{name}")
-                parent[max(a, b)] = min(a, b)  # the same choice on every worker
-    return {item.nodeid: root(_file(item)) for item in items}
+def worker_group(nodeid: str) -> str:
+    """The tests that must run on one worker: a directory of SHARED_DIRS, else a file."""
+    file = nodeid.split("::", 1)[0]
+    parts = file.split("/")
+    return f"{parts[0]}/{parts[1]}/" if len(parts) == 3 and parts[1] in SHARED_DIRS else file
 
 
-def _file(item: pytest.Item) -> str:
-    return item.nodeid.split("::", 1)[0]
+def _rank(nodeid: str) -> int:
+    group = worker_group(nodeid)
+    return next((i for i, prefix in enumerate(HEAVIEST_FIRST) if group.startswith(prefix)), len(HEAVIEST_FIRST))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Whole worker groups to a worker, in the order collected (heaviest first), not by their size."""
+    if config.getvalue("dist") not in ("load", "loadscope", "loadfile", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByGroup(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if getattr(config.option, "dist", "no") == "no":
-        return
-    groups = xdist_groups(items)
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
-
-    def rank(item: pytest.Item) -> int:
-        group = groups[item.nodeid]
-        return next((i for i, prefix in enumerate(HEAVIEST_FIRST) if group.startswith(prefix)), len(HEAVIEST_FIRST))
-
-    items.sort(key=rank)  # stable: a group keeps its files' order, a file its tests' order
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: _rank(item.nodeid))  # stable: a group keeps its order
 
 
 @pytest.fixture(autouse=True)
