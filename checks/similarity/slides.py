@@ -4,20 +4,33 @@ leads (slides to pages, and slides to the other team's slides standing there).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from core.model import Evidence, ReportText
 
-from .align import Passage, Side
+from .align import Passage, Side, figures_in
 from .evidence import build_evidence
+from .text import ngram_hashes
 
 _Span = tuple[int, int, int, int, Passage]
 # a slide bullet is short (a report's sentence cut to its point): this many counted characters of one
 # are evidence (a report's passage needs evidence.MIN_CHARS), fewer are a heading or a label
 SLIDE_MIN_CHARS = 10
+# a slide line is matched by itself against the other file of a flagged pair when it has this many
+# characters of its own (common wording aside: short common bullets prove nothing) ...
+LINE_MIN_OWN = 10
+LINE_SCORE = 80  # ... and reaches this similarity (0-100, figures folded) with a stretch of the other file
+LINE_GRAM = 4  # characters of the shingles that find where to look
+# ... where both ends stand in their team's report with this share of the NEAR characters around them
+# (on each side) copied: a slide condenses its report, so only a copied part of the report is copied there
+NEAR = 120
+NEAR_SHARE = 0.3
+_DIGIT = re.compile(r"\d")
 
 
 class Prepared(Protocol):
@@ -39,23 +52,33 @@ class ComparedPair(Protocol):
 
 
 def project_slides(prep: Prepared, pairs: Sequence[ComparedPair]) -> None:
-    """Slide passages projected through the best report pair's passages onto every slide pair of the
-    flagged teams. Updates the slide pairs in place."""
+    """Slide passages of a flagged pair of teams: projected through the best report pair's passages onto
+    every slide pair, then each slide line still unmatched compared by itself with the other file (a
+    bullet is shortened and edited, so the report's passages miss some). Updates the slide pairs in place."""
     reports = prep.reports
     pdf = [p for p in pairs if reports[p.a].kind == reports[p.b].kind == "report_pdf"]
-    if not pdf:
+    best = max(pdf, key=lambda p: p.chars) if pdf else None
+    if best is None:
         return
-    best = max(pdf, key=lambda p: p.chars)
-    spans = [(p.a_start, p.a_end, p.b_start, p.b_end, p) for p in best.passages]
-    where = {best.a: prep.side(best.a).nt.text, best.b: prep.side(best.b).nt.text}
-    team = {(reports[i].year, reports[i].team_id): i for i in where}
+    folded: dict[int, tuple[str, np.ndarray]] = {}
+    copied = _Copied(prep, best)
     for r in pairs:
         if "report_ppt" not in (reports[r.a].kind, reports[r.b].kind):
             continue
-        a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
-        la, lb = _located(prep, r.a, where, team), _located(prep, r.b, where, team)
-        extra = _projected(reports[r.a].kind, reports[r.b].kind, la, lb, spans, a_pdf)
+        extra = _projected_pair(prep, best, r)
+        extra += _matched_lines(prep, r, r.passages + extra, copied, folded)
         _add_passages(prep, r, extra)
+
+
+def _projected_pair(prep: Prepared, best: ComparedPair, r: ComparedPair) -> list[Passage]:
+    """The slide passages of pair r projected through the passages of `best` (the teams' reports)."""
+    reports = prep.reports
+    spans = [(p.a_start, p.a_end, p.b_start, p.b_end, p) for p in best.passages]
+    where = {best.a: prep.side(best.a).nt.text, best.b: prep.side(best.b).nt.text}
+    team = {(reports[i].year, reports[i].team_id): i for i in where}
+    a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
+    la, lb = _located(prep, r.a, where, team), _located(prep, r.b, where, team)
+    return _projected(reports[r.a].kind, reports[r.b].kind, la, lb, spans, a_pdf)
 
 
 def _located(prep: Prepared, i: int, where: dict[int, str], team: dict[tuple[int, str], int]
@@ -107,6 +130,101 @@ def _projected(kind_a: str, kind_b: str, la: list[tuple[int, int, int]], lb: lis
                     extra.append(Passage(st, en, s2, e2, "slide"))
                     break
     return extra
+
+
+def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied: _Copied,
+                   folded: dict[int, tuple[str, np.ndarray]]) -> list[Passage]:
+    """Passages of pair r from its slide lines (A's when A is a slide file, else B's) not yet covered by
+    `known`, each matched by itself against the other file; kept where both ends condense a copied part
+    of their team's report."""
+    slides_a = prep.reports[r.a].kind == "report_ppt"
+    me, other = (r.a, r.b) if slides_a else (r.b, r.a)
+    s, o = prep.side(me), prep.side(other)
+    taken = np.zeros(len(s.nt.text), bool)
+    for p in known:
+        lo, hi = (p.a_start, p.a_end) if slides_a else (p.b_start, p.b_end)
+        taken[lo:hi] = True
+    lines = o.sents if prep.reports[other].kind == "report_ppt" else None
+    found = [(x0, x1, y0, y1) for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines)
+             if _plain_ratio(s, o, (x0, x1), (y0, y1)) >= LINE_SCORE and not _own_figures(s, o, (x0, x1), (y0, y1))
+             and copied.holds(prep, me, x0, x1) and copied.holds(prep, other, y0, y1)]
+    return [Passage(x0, x1, y0, y1, "line") if slides_a else Passage(y0, y1, x0, x1, "line")
+            for x0, x1, y0, y1 in found]
+
+
+class _Copied:
+    """Where the flagged teams' reports were found copied (the best report pair's passages). A slide
+    condenses its team's report: a slide line is copied where the report is (or right beside it: a copier
+    edits some sentences of a copied block beyond the first pass's reach)."""
+
+    def __init__(self, prep: Prepared, best: ComparedPair):
+        reports = prep.reports
+        self.reports: dict[tuple[int, str], int] = {}
+        self.cum: dict[tuple[int, str], np.ndarray] = {}
+        for i, spans in ((best.a, [(p.a_start, p.a_end) for p in best.passages]),
+                         (best.b, [(p.b_start, p.b_end) for p in best.passages])):
+            cover = np.zeros(len(prep.side(i).nt.text), np.int32)
+            for lo, hi in spans:
+                cover[lo:hi] = 1
+            key = (reports[i].year, reports[i].team_id)
+            self.reports[key], self.cum[key] = i, np.concatenate(([0], np.cumsum(cover)))
+
+    def holds(self, prep: Prepared, i: int, start: int, end: int) -> bool:
+        """[start, end) of file i stands in (or near) a copied part of its team's report."""
+        key = (prep.reports[i].year, prep.reports[i].team_id)
+        if key not in self.reports:
+            return False
+        own = self.reports[key]
+        at = start if i == own else prep.side(own).nt.text.find(prep.side(i).nt.text[start:end])
+        if at < 0:
+            return False
+        cum = self.cum[key]
+        lo, hi = max(0, at - NEAR), min(len(cum) - 1, at + end - start + NEAR)
+        return hi > lo and cum[hi] - cum[lo] >= NEAR_SHARE * (hi - lo)
+
+
+def _folded(cache: dict[int, tuple[str, np.ndarray]], i: int, side: Side) -> tuple[str, np.ndarray]:
+    """A side's text with every digit one (a copier changes figures) and its shingles."""
+    if i not in cache:
+        text = _DIGIT.sub("0", side.nt.text)
+        cache[i] = text, ngram_hashes(text, LINE_GRAM)
+    return cache[i]
+
+
+def _lines_in(s: Side, sf: tuple[str, np.ndarray], of: tuple[str, np.ndarray], taken: np.ndarray,
+              lines: list[tuple[int, int]] | None) -> list[tuple[int, int, int, int]]:
+    """(start, end, other start, other end) of each slide line of s (not `taken`) aligned where most of
+    its shingles are in the other file (inside one line of it when `lines`: slides against slides)."""
+    out = []
+    starts = np.array([a for a, _ in lines or []], np.int64)
+    for st, en in s.sents:
+        n = en - st
+        if n < LINE_MIN_OWN or taken[st:en].mean() >= 0.5 or int((~s.excluded[st:en]).sum()) < LINE_MIN_OWN:
+            continue
+        pos = np.flatnonzero(np.isin(of[1], sf[1][st : max(st + 1, en - LINE_GRAM + 1)]))
+        if not len(pos):
+            continue
+        dense = np.searchsorted(pos, pos + n) - np.arange(len(pos))
+        first = int(np.argmax(dense))
+        at = int(pos[first])
+        lo, hi = max(0, at - n), min(len(of[0]), at + 2 * n)
+        if lines is not None:  # the other line where the densest hits are
+            lo, hi = lines[int(np.searchsorted(starts, int(pos[first + int(dense[first]) // 2]), side="right")) - 1]
+        al = fuzz.partial_ratio_alignment(sf[0][st:en], of[0][lo:hi], score_cutoff=LINE_SCORE)
+        if al is not None:
+            out.append((st + al.src_start, st + al.src_end, lo + al.dest_start, lo + al.dest_end))
+    return out
+
+
+def _plain_ratio(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> float:
+    """Similarity (0-100) of two matched stretches, figures left out (they fold to one above)."""
+    return fuzz.ratio(_DIGIT.sub("", s.nt.text[x[0] : x[1]]), _DIGIT.sub("", o.nt.text[y[0] : y[1]]))
+
+
+def _own_figures(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Each team's own measurements in the same sentence: two or more figures, none of them shared."""
+    mine = figures_in(s.nt.text[x[0] : x[1]])
+    return len(mine) >= 2 and not set(mine) & set(figures_in(o.nt.text[y[0] : y[1]]))
 
 
 def _add_passages(prep: Prepared, r: ComparedPair, extra: list[Passage]) -> None:
