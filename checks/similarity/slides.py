@@ -15,7 +15,7 @@ from core.model import Evidence, ReportText
 
 from .align import Passage, Side, figures_in
 from .evidence import build_evidence
-from .text import ngram_hashes
+from .text import ngram_hashes, normalize_pages
 
 _Span = tuple[int, int, int, int, Passage]
 # a slide bullet is short (a report's sentence cut to its point): this many counted characters of one
@@ -30,6 +30,7 @@ LINE_GRAM = 4  # characters of the shingles that find where to look
 # (on each side) copied: a slide condenses its report, so only a copied part of the report is copied there
 NEAR = 120
 NEAR_SHARE = 0.3
+ROW_TEXT = 20  # a line with less text than this besides its figures is a table row: its figures are its own
 _DIGIT = re.compile(r"\d")
 
 
@@ -145,11 +146,34 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
         lo, hi = (p.a_start, p.a_end) if slides_a else (p.b_start, p.b_end)
         taken[lo:hi] = True
     lines = o.sents if prep.reports[other].kind == "report_ppt" else None
+    names = _names(prep.reports[me], prep.reports[other])
+    for st, en in s.sents:  # what a line says of its own: no common wording, figures or the teams' names
+        if _own_chars(s, st, en, names) < LINE_MIN_OWN:
+            taken[st:en] = True
     found = [(x0, x1, y0, y1) for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines)
              if _plain_ratio(s, o, (x0, x1), (y0, y1)) >= LINE_SCORE and not _own_figures(s, o, (x0, x1), (y0, y1))
              and copied.holds(prep, me, x0, x1) and copied.holds(prep, other, y0, y1)]
     return [Passage(x0, x1, y0, y1, "line") if slides_a else Passage(y0, y1, x0, x1, "line")
             for x0, x1, y0, y1 in found]
+
+
+def _names(*reports: ReportText) -> list[str]:
+    """The teams' and companies' names, normalised: a title slide naming them is no evidence."""
+    return [n for r in reports for n in (normalize_pages([r.team]).text, normalize_pages([r.company]).text) if len(n) >= 2]
+
+
+def _own_chars(s: Side, st: int, en: int, names: list[str]) -> int:
+    """Characters of a line that are neither common wording, figures nor one of `names`."""
+    own = ~s.excluded[st:en]
+    text = s.nt.text[st:en]
+    for k, ch in enumerate(text):
+        own[k] &= not ch.isdigit()
+    for n in names:
+        at = text.find(n)
+        while at >= 0:
+            own[at : at + len(n)] = False
+            at = text.find(n, at + 1)
+    return int(own.sum())
 
 
 class _Copied:
@@ -199,7 +223,7 @@ def _lines_in(s: Side, sf: tuple[str, np.ndarray], of: tuple[str, np.ndarray], t
     starts = np.array([a for a, _ in lines or []], np.int64)
     for st, en in s.sents:
         n = en - st
-        if n < LINE_MIN_OWN or taken[st:en].mean() >= 0.5 or int((~s.excluded[st:en]).sum()) < LINE_MIN_OWN:
+        if n < LINE_MIN_OWN or taken[st:en].mean() >= 0.5:
             continue
         pos = np.flatnonzero(np.isin(of[1], sf[1][st : max(st + 1, en - LINE_GRAM + 1)]))
         if not len(pos):
@@ -222,9 +246,15 @@ def _plain_ratio(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> fl
 
 
 def _own_figures(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> bool:
-    """Each team's own measurements in the same sentence: two or more figures, none of them shared."""
-    mine = figures_in(s.nt.text[x[0] : x[1]])
-    return len(mine) >= 2 and not set(mine) & set(figures_in(o.nt.text[y[0] : y[1]]))
+    """Each team's own measurements in the same sentence or table row: two or more figures, none of them
+    shared; or a short line of figures (a row: its cells run together once spaces are gone) whose digits
+    mostly differ."""
+    line, match = s.nt.text[x[0] : x[1]], o.nt.text[y[0] : y[1]]
+    mine = figures_in(line)
+    if len(mine) >= 2 and not set(mine) & set(figures_in(match)):
+        return True
+    digits = "".join(_DIGIT.findall(line))
+    return len(digits) >= 3 and len(line) - len(digits) < ROW_TEXT and fuzz.ratio(digits, "".join(_DIGIT.findall(match))) < 50
 
 
 def _add_passages(prep: Prepared, r: ComparedPair, extra: list[Passage]) -> None:
