@@ -27,10 +27,14 @@ LINE_MIN_OWN = 10
 LINE_SCORE = 80  # ... and reaches this similarity (0-100, figures folded) with a stretch of the other file
 LINE_GRAM = 4  # characters of the shingles that find where to look
 # ... where both ends stand in their team's report with this share of the NEAR characters around them
-# (on each side) copied: a slide condenses its report, so only a copied part of the report is copied there
+# (on each side) copied: a slide condenses its report, so only a copied part of the report is copied there.
+# One end so placed is enough for a line this similar (a copied block's last line has copied text on one
+# side of it only)
 NEAR = 120
 NEAR_SHARE = 0.3
-ROW_TEXT = 20  # a line with less text than this besides its figures is a table row: its figures are its own
+LINE_SCORE_ONE = 90
+ROW_TEXT = 20  # a line with less text than this besides its figures is a table row ...
+ROW_SAME = 70  # ... whose figures are its own unless this similar (0-100) to the other's
 _DIGIT = re.compile(r"\d")
 
 
@@ -150,9 +154,14 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
     for st, en in s.sents:  # what a line says of its own: no common wording, figures or the teams' names
         if _own_chars(s, st, en, names) < LINE_MIN_OWN:
             taken[st:en] = True
-    found = [(x0, x1, y0, y1) for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines)
-             if _plain_ratio(s, o, (x0, x1), (y0, y1)) >= LINE_SCORE and not _own_figures(s, o, (x0, x1), (y0, y1))
-             and copied.holds(prep, me, x0, x1) and copied.holds(prep, other, y0, y1)]
+    found = []
+    for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines):
+        score = _plain_ratio(s, o, (x0, x1), (y0, y1))
+        if score < LINE_SCORE or _own_figures(s, o, (x0, x1), (y0, y1)):
+            continue
+        held = copied.holds(prep, me, x0, x1) + copied.holds(prep, other, y0, y1)
+        if held == 2 or (held == 1 and score >= LINE_SCORE_ONE):
+            found.append((x0, x1, y0, y1))
     return [Passage(x0, x1, y0, y1, "line") if slides_a else Passage(y0, y1, x0, x1, "line")
             for x0, x1, y0, y1 in found]
 
@@ -254,7 +263,7 @@ def _own_figures(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> bo
     if len(mine) >= 2 and not set(mine) & set(figures_in(match)):
         return True
     digits = "".join(_DIGIT.findall(line))
-    return len(digits) >= 3 and len(line) - len(digits) < ROW_TEXT and fuzz.ratio(digits, "".join(_DIGIT.findall(match))) < 50
+    return len(digits) >= 3 and len(line) - len(digits) < ROW_TEXT and fuzz.ratio(digits, "".join(_DIGIT.findall(match))) < ROW_SAME
 
 
 def _add_passages(prep: Prepared, r: ComparedPair, extra: list[Passage]) -> None:
