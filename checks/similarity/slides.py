@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -65,14 +67,15 @@ def project_slides(prep: Prepared, pairs: Sequence[ComparedPair]) -> None:
     best = max(pdf, key=lambda p: p.chars) if pdf else None
     if best is None:
         return
-    folded: dict[int, tuple[str, np.ndarray]] = {}
+    folded: dict[int, _Folded] = {}
     copied = _Copied(prep, best)
     for r in pairs:
         if "report_ppt" not in (reports[r.a].kind, reports[r.b].kind):
             continue
         extra = _projected_pair(prep, best, r)
         extra += _matched_lines(prep, r, r.passages + extra, copied, folded)
-        _add_passages(prep, r, extra)
+        if extra or r.passages:  # rebuilt with SLIDE_MIN_CHARS
+            _add_passages(prep, r, extra)
 
 
 def _projected_pair(prep: Prepared, best: ComparedPair, r: ComparedPair) -> list[Passage]:
@@ -138,7 +141,7 @@ def _projected(kind_a: str, kind_b: str, la: list[tuple[int, int, int]], lb: lis
 
 
 def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied: _Copied,
-                   folded: dict[int, tuple[str, np.ndarray]]) -> list[Passage]:
+                   folded: dict[int, _Folded]) -> list[Passage]:
     """Passages of pair r from its slide lines (A's when A is a slide file, else B's) not yet covered by
     `known`, each matched by itself against the other file; kept where both ends condense a copied part
     of their team's report."""
@@ -150,9 +153,9 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
         lo, hi = (p.a_start, p.a_end) if slides_a else (p.b_start, p.b_end)
         taken[lo:hi] = True
     lines = o.sents if prep.reports[other].kind == "report_ppt" else None
-    names = _names(prep.reports[me], prep.reports[other])
+    own = np.concatenate(([0], np.cumsum(_own_mask(s, _names(prep.reports[me], prep.reports[other])))))
     for st, en in s.sents:  # what a line says of its own: no common wording, figures or the teams' names
-        if _own_chars(s, st, en, names) < LINE_MIN_OWN:
+        if own[en] - own[st] < LINE_MIN_OWN:
             taken[st:en] = True
     found = []
     for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines):
@@ -168,21 +171,24 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
 
 def _names(*reports: ReportText) -> list[str]:
     """The teams' and companies' names, normalised: a title slide naming them is no evidence."""
-    return [n for r in reports for n in (normalize_pages([r.team]).text, normalize_pages([r.company]).text) if len(n) >= 2]
+    return [n for r in reports for n in (_normalised(r.team), _normalised(r.company)) if len(n) >= 2]
 
 
-def _own_chars(s: Side, st: int, en: int, names: list[str]) -> int:
-    """Characters of a line that are neither common wording, figures nor one of `names`."""
-    own = ~s.excluded[st:en]
-    text = s.nt.text[st:en]
-    for k, ch in enumerate(text):
-        own[k] &= not ch.isdigit()
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return normalize_pages([text]).text
+
+
+def _own_mask(s: Side, names: list[str]) -> np.ndarray:
+    """Bool per character: neither common wording, a figure nor one of `names`."""
+    cp = np.frombuffer(s.nt.text.encode("utf-32-le"), np.uint32)
+    own = ~s.excluded[: len(cp)] & ~((cp >= 48) & (cp <= 57))
     for n in names:
-        at = text.find(n)
+        at = s.nt.text.find(n)
         while at >= 0:
             own[at : at + len(n)] = False
-            at = text.find(n, at + 1)
-    return int(own.sum())
+            at = s.nt.text.find(n, at + 1)
+    return own
 
 
 class _Copied:
@@ -216,34 +222,58 @@ class _Copied:
         return hi > lo and cum[hi] - cum[lo] >= NEAR_SHARE * (hi - lo)
 
 
-def _folded(cache: dict[int, tuple[str, np.ndarray]], i: int, side: Side) -> tuple[str, np.ndarray]:
-    """A side's text with every digit one (a copier changes figures) and its shingles."""
+@dataclass
+class _Folded:
+    """A file's text with every digit one (a copier changes figures), its shingles, sorted for lookups."""
+
+    text: str
+    hashes: np.ndarray
+    order: np.ndarray = field(init=False)
+    ranked: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.order = np.argsort(self.hashes, kind="stable")
+        self.ranked = self.hashes[self.order]
+
+    def where(self, grams: np.ndarray) -> np.ndarray:
+        """Sorted positions of every shingle equal to one of `grams`."""
+        lo, hi = np.searchsorted(self.ranked, grams), np.searchsorted(self.ranked, grams, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, np.int64)
+        step = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.sort(self.order[np.repeat(lo, counts) + step])
+
+
+def _folded(cache: dict[int, _Folded], i: int, side: Side) -> _Folded:
     if i not in cache:
         text = _DIGIT.sub("0", side.nt.text)
-        cache[i] = text, ngram_hashes(text, LINE_GRAM)
+        cache[i] = _Folded(text, ngram_hashes(text, LINE_GRAM))
     return cache[i]
 
 
-def _lines_in(s: Side, sf: tuple[str, np.ndarray], of: tuple[str, np.ndarray], taken: np.ndarray,
-              lines: list[tuple[int, int]] | None) -> list[tuple[int, int, int, int]]:
+def _lines_in(s: Side, sf: _Folded, of: _Folded, taken: np.ndarray, lines: list[tuple[int, int]] | None
+              ) -> list[tuple[int, int, int, int]]:
     """(start, end, other start, other end) of each slide line of s (not `taken`) aligned where most of
     its shingles are in the other file (inside one line of it when `lines`: slides against slides)."""
     out = []
     starts = np.array([a for a, _ in lines or []], np.int64)
+    done = np.concatenate(([0], np.cumsum(taken)))
     for st, en in s.sents:
         n = en - st
-        if n < LINE_MIN_OWN or taken[st:en].mean() >= 0.5:
+        if n < LINE_MIN_OWN or done[en] - done[st] >= n / 2:
             continue
-        pos = np.flatnonzero(np.isin(of[1], sf[1][st : max(st + 1, en - LINE_GRAM + 1)]))
+        pos = of.where(np.unique(sf.hashes[st : max(st + 1, en - LINE_GRAM + 1)]))
         if not len(pos):
             continue
         dense = np.searchsorted(pos, pos + n) - np.arange(len(pos))
         first = int(np.argmax(dense))
         at = int(pos[first])
-        lo, hi = max(0, at - n), min(len(of[0]), at + 2 * n)
+        lo, hi = max(0, at - n), min(len(of.text), at + 2 * n)
         if lines is not None:  # the other line where the densest hits are
             lo, hi = lines[int(np.searchsorted(starts, int(pos[first + int(dense[first]) // 2]), side="right")) - 1]
-        al = fuzz.partial_ratio_alignment(sf[0][st:en], of[0][lo:hi], score_cutoff=LINE_SCORE)
+        al = fuzz.partial_ratio_alignment(sf.text[st:en], of.text[lo:hi], score_cutoff=LINE_SCORE)
         if al is not None:
             out.append((st + al.src_start, st + al.src_end, lo + al.dest_start, lo + al.dest_end))
     return out
