@@ -17,21 +17,22 @@ from core.model import Evidence, ReportText
 
 from .align import Passage, Side, figures_in
 from .evidence import build_evidence
-from .text import ngram_hashes, normalize_pages
+from .text import NGRAM, ngram_hashes, normalize_pages
 
 _Span = tuple[int, int, int, int, Passage]
 # a slide bullet is short (a report's sentence cut to its point): this many counted characters of one
 # are evidence (a report's passage needs evidence.MIN_CHARS), fewer are a heading or a label
 SLIDE_MIN_CHARS = 10
 # a slide line is matched by itself against the other file of a flagged pair when it has this many
-# characters of its own (common wording aside: short common bullets prove nothing) ...
+# characters of its own (no common wording, figures or the teams' names: short common bullets prove nothing)
 LINE_MIN_OWN = 10
-LINE_SCORE = 80  # ... and reaches this similarity (0-100, figures folded) with a stretch of the other file
-LINE_GRAM = 4  # characters of the shingles that find where to look
-# ... where both ends stand in their team's report with this share of the NEAR characters around them
-# (on each side) copied: a slide condenses its report, so only a copied part of the report is copied there.
-# One end so placed is enough for a line this similar (a copied block's last line has copied text on one
-# side of it only)
+LINE_SCORE = 80  # ... reaches this similarity (0-100, figures left out) with a stretch of the other file
+LINE_GRAM = 4  # (characters of the shingles that find where to look)
+LINE_RARE = 3  # ... holds, on its two ends, this many n-grams few teams use (not one topic's stock phrase)
+# ... and both ends stand in their team's report with this share of the NEAR characters around them (on
+# each side) copied: a slide condenses its report, so only a copied part of the report is copied there.
+# One end so placed is enough for a line LINE_SCORE_ONE similar (a copied block's last line has copied
+# text on one side of it only)
 NEAR = 120
 NEAR_SHARE = 0.3
 LINE_SCORE_ONE = 90
@@ -161,6 +162,8 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
     for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines):
         score = _plain_ratio(s, o, (x0, x1), (y0, y1))
         if score < LINE_SCORE or _own_figures(s, o, (x0, x1), (y0, y1)):
+            continue
+        if int(s.rare[x0 : max(x0, x1 - NGRAM + 1)].sum()) + int(o.rare[y0 : max(y0, y1 - NGRAM + 1)].sum()) < LINE_RARE:
             continue
         held = copied.holds(prep, me, x0, x1) + copied.holds(prep, other, y0, y1)
         if held == 2 or (held == 1 and score >= LINE_SCORE_ONE):
