@@ -158,18 +158,23 @@ def _matched_lines(prep: Prepared, r: ComparedPair, known: list[Passage], copied
     for st, en in s.sents:  # what a line says of its own: no common wording, figures or the teams' names
         if own[en] - own[st] < LINE_MIN_OWN:
             taken[st:en] = True
-    found = []
-    for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines):
-        score = _plain_ratio(s, o, (x0, x1), (y0, y1))
-        if score < LINE_SCORE or _own_figures(s, o, (x0, x1), (y0, y1)):
-            continue
-        if int(s.rare[x0 : max(x0, x1 - NGRAM + 1)].sum()) + int(o.rare[y0 : max(y0, y1 - NGRAM + 1)].sum()) < LINE_RARE:
-            continue
-        held = copied.holds(prep, me, x0, x1) + copied.holds(prep, other, y0, y1)
-        if held == 2 or (held == 1 and score >= LINE_SCORE_ONE):
-            found.append((x0, x1, y0, y1))
+    found = [(x0, x1, y0, y1) for x0, x1, y0, y1 in _lines_in(s, _folded(folded, me, s), _folded(folded, other, o), taken, lines)
+             if _convincing(prep, (me, x0, x1), (other, y0, y1), copied)]
     return [Passage(x0, x1, y0, y1, "line") if slides_a else Passage(y0, y1, x0, x1, "line")
             for x0, x1, y0, y1 in found]
+
+
+def _convincing(prep: Prepared, x: tuple[int, int, int], y: tuple[int, int, int], copied: _Copied) -> bool:
+    """A slide line (file, start, end) aligned with a stretch y of the other file is a copy: similar
+    enough, not each team's own figures, rare wording, and standing in copied parts of the reports."""
+    s, o = prep.side(x[0]), prep.side(y[0])
+    score = _plain_ratio(s, o, x[1:], y[1:])
+    if score < LINE_SCORE or _own_figures(s, o, x[1:], y[1:]):
+        return False
+    if int(s.rare[x[1] : max(x[1], x[2] - NGRAM + 1)].sum()) + int(o.rare[y[1] : max(y[1], y[2] - NGRAM + 1)].sum()) < LINE_RARE:
+        return False
+    held = copied.holds(prep, *x) + copied.holds(prep, *y)
+    return held == 2 or (held == 1 and score >= LINE_SCORE_ONE)
 
 
 def _names(*reports: ReportText) -> list[str]:
@@ -282,12 +287,12 @@ def _lines_in(s: Side, sf: _Folded, of: _Folded, taken: np.ndarray, lines: list[
     return out
 
 
-def _plain_ratio(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> float:
+def _plain_ratio(s: Side, o: Side, x: tuple[int, ...], y: tuple[int, ...]) -> float:
     """Similarity (0-100) of two matched stretches, figures left out (they fold to one above)."""
     return fuzz.ratio(_DIGIT.sub("", s.nt.text[x[0] : x[1]]), _DIGIT.sub("", o.nt.text[y[0] : y[1]]))
 
 
-def _own_figures(s: Side, o: Side, x: tuple[int, int], y: tuple[int, int]) -> bool:
+def _own_figures(s: Side, o: Side, x: tuple[int, ...], y: tuple[int, ...]) -> bool:
     """Each team's own measurements in the same sentence or table row: two or more figures, none of them
     shared; or a short line of figures (a row: its cells run together once spaces are gone) whose digits
     mostly differ."""
