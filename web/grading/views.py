@@ -29,10 +29,10 @@ from pipeline.exports import grading as grading_exports
 from pipeline.store import grading as gr
 from web.accounts.roles import actor, role_of
 from web.review import data, originals
-from web.review.views import _file_response, store  # the workspace's safe download (no inline HTML)
+from web.review.views.common import apply_change, store
+from web.review.views.files import original, page_png  # the workspace's safe download (no inline HTML)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SECRETARIAT = frozenset({"secretariat", "admin"})
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +41,7 @@ def gs() -> gr.GradingStore:
 
 
 def _is_secretariat(request: HttpRequest) -> bool:
-    return role_of(request.user) in SECRETARIAT
+    return role_of(request.user) in gr.SECRETARIAT_ROLES
 
 
 def _require_secretariat(request: HttpRequest) -> None:
@@ -65,19 +65,6 @@ def _expert_key(request: HttpRequest) -> str:
 def _actor(request: HttpRequest) -> gr.Actor:
     a = actor(request)
     return gr.Actor(_expert_key(request), "expert", "web") if a.role == "expert" else a
-
-
-def _apply(request: HttpRequest, change, ok: str) -> bool:  # noqa: ANN001 - a zero-argument callable
-    """Run a change; a refusal the person can fix becomes a message, a forbidden one a 403."""
-    try:
-        change()
-    except gr.NotAllowed as error:
-        raise PermissionDenied(str(error)) from None
-    except gr.ReviewError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, ok)
-    return True
 
 
 def _to(name: str, *args: object) -> HttpResponseRedirect:
@@ -117,8 +104,8 @@ def pool_import(request: HttpRequest) -> HttpResponse:
         result = read_pool_workbook(path)
     for p in result.problems:
         messages.error(request, p.message)
-    _apply(request, lambda: gs().import_experts(result.experts, actor(request), upload.name),
-           f"已导入专家 {len(result.experts)} 人")
+    apply_change(request, lambda: gs().import_experts(result.experts, actor(request), upload.name),
+                 f"已导入专家 {len(result.experts)} 人")
     return _to("grading_pool")
 
 
@@ -144,7 +131,7 @@ def pool_edit(request: HttpRequest) -> HttpResponse:
     if not changes or not reason:
         messages.error(request, "请填写要修改的内容和理由")
     else:
-        _apply(request, lambda: gs().update_expert(key, actor(request), reason, **changes), f"已修改专家 {key}")
+        apply_change(request, lambda: gs().update_expert(key, actor(request), reason, **changes), f"已修改专家 {key}")
     return _to("grading_pool")
 
 
@@ -244,8 +231,8 @@ def score(request: HttpRequest, year: int, team_id: str) -> HttpResponse:
         messages.error(request, "；".join(errors))
     else:
         sheet = MaterialScore(team_id=team_id, expert=key, items=items, comment=request.POST.get("comment", ""))
-        _apply(request, lambda: gs().save_material(year, sheet, _actor(request)),
-               f"已保存对 {team_id} 的评分：{sheet.total} 分")
+        apply_change(request, lambda: gs().save_material(year, sheet, _actor(request)),
+                     f"已保存对 {team_id} 的评分：{sheet.total} 分")
     return _to("grading_team", year, team_id)
 
 
@@ -256,8 +243,8 @@ def presentation(request: HttpRequest, year: int, team_id: str) -> HttpResponse:
     if value is None:
         messages.error(request, "现场发布得分须为数字")
     else:
-        _apply(request, lambda: gs().save_presentation(year, team_id, value, _actor(request)),
-               f"已保存 {team_id} 的现场发布得分：{value} 分")
+        apply_change(request, lambda: gs().save_presentation(year, team_id, value, _actor(request)),
+                     f"已保存 {team_id} 的现场发布得分：{value} 分")
     return _to("grading_team", year, team_id)
 
 
@@ -275,22 +262,14 @@ def team_file(request: HttpRequest, year: int, team_id: str, kind: str) -> HttpR
     """The team's original (report PDF, PPT) for the expert; only for a team of the expert's group."""
     _check_team(request, year, team_id)
     sha, path = _team_file_sha(year, team_id, kind)
-    archived = originals.archived(store(), sha)
-    if archived is None:
-        raise Http404("原件不在档案中")
-    return _file_response(archived, originals.download_name(path))
+    return original(sha, path)
 
 
 @require_GET
 def team_page_image(request: HttpRequest, year: int, team_id: str, kind: str, page: int) -> HttpResponse:
     _check_team(request, year, team_id)
     sha, _ = _team_file_sha(year, team_id, kind)
-    png = originals.page_image(store(), sha, page)
-    if png is None:
-        raise Http404("无法显示这一页")
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return page_png(sha, page)
 
 
 @require_GET
@@ -317,15 +296,15 @@ def group(request: HttpRequest, year: int, no: int) -> HttpResponse:
 
 @require_POST
 def group_submit(request: HttpRequest, year: int, no: int) -> HttpResponse:
-    _apply(request, lambda: gs().submit_group(year, no, _actor(request)), f"第 {no} 组评分已提交")
+    apply_change(request, lambda: gs().submit_group(year, no, _actor(request)), f"第 {no} 组评分已提交")
     return _to("grading_group", year, no)
 
 
 @require_POST
 def group_reopen(request: HttpRequest, year: int, no: int) -> HttpResponse:
     _require_secretariat(request)
-    _apply(request, lambda: gs().reopen_group(year, no, actor(request), request.POST.get("reason", "")),
-           f"第 {no} 组评分已退回")
+    apply_change(request, lambda: gs().reopen_group(year, no, actor(request), request.POST.get("reason", "")),
+                 f"第 {no} 组评分已退回")
     return _to("grading_overview", year)
 
 
@@ -346,9 +325,9 @@ def presentations_import(request: HttpRequest, year: int) -> HttpResponse:
         sheet = read_presentation_sheet(path, gs().rules(year), {t.team_id for t in gs().teams(year)}, experts)
     for p in sheet.problems:
         messages.error(request, p.message)
-    _apply(request, lambda: gs().import_presentations(year, sheet.scores, sheet.absent, actor(request),
-                                                      upload.name),
-           f"已导入发布得分 {len(sheet.scores)} 条，未参与发布 {len(sheet.absent)} 个班组")
+    apply_change(request, lambda: gs().import_presentations(year, sheet.scores, sheet.absent, actor(request),
+                                                            upload.name),
+                 f"已导入发布得分 {len(sheet.scores)} 条，未参与发布 {len(sheet.absent)} 个班组")
     return _to("grading_results", year)
 
 
@@ -369,8 +348,8 @@ def results_transition(request: HttpRequest, year: int, action: str) -> HttpResp
     if action not in ("submit", "approve", "return"):
         raise Http404("未知操作")
     words = {"submit": "评定结果已提交审定", "approve": "评定结果已审定，名单为最终结果", "return": "评定结果已退回"}
-    _apply(request, lambda: gs().transition(year, action, actor(request), request.POST.get("reason")),
-           words[action])
+    apply_change(request, lambda: gs().transition(year, action, actor(request), request.POST.get("reason")),
+                 words[action])
     return _to("grading_results", year)
 
 

@@ -18,7 +18,7 @@ from core.model import StatisticsReport
 from pipeline.store import review as rv
 from web.accounts.roles import require_area
 from web.review import data, integrations
-from web.review.views import store
+from web.review.views.common import store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
