@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpResponse
 
 from web.review import originals
 from web.review.views.common import store
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(body: bytes, content_type: str, name: str) -> HttpResponse:
+    """A document banzu made, as an attachment with its Chinese name."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 def file_response(path: Path, name: str) -> FileResponse:
