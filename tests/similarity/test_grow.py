@@ -1,17 +1,20 @@
 """A flagged copy is followed to its edges: where OCR noise and edits leave the first pass only the
 middle of a copied block, the block grows outwards sentence by sentence, never before the flag is decided
-and never into the same template filled in by another team; an OCR'd full stop ends a sentence."""
+and never into the same template filled in by another team; an OCR'd full stop ends a sentence; a
+paraphrased block is one passage across the sentences rewritten beyond recognition."""
 
 from __future__ import annotations
 
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 
 from checks.similarity import Settings, find_flags
 from checks.similarity.align import Passage
 from checks.similarity.densify import densify_both
+from checks.similarity.evidence import build_evidence
 from checks.similarity.text import normalize_pages, sentences
 from core.model import Flag
 from pipeline.samples.plagiarism import Corpus
@@ -69,3 +72,14 @@ def test_a_block_anchored_in_its_middle_grows_to_its_edges() -> None:
 
     one, six = reached(1), reached(6)
     assert one < 0.6 and six >= 0.75 and six >= one + 0.2, (one, six)
+
+
+def test_a_long_passage_goes_on_across_a_rewritten_hole_of_the_same_size() -> None:
+    a, b = normalize_pages(["甲" * 1400]), normalize_pages(["乙" * 1400])
+    none = np.zeros(1400, bool)
+    # a paraphrased block: found in three stretches, 200-300 characters rewritten between them on both sides
+    found = [Passage(0, 300, 50, 350, "run"), Passage(550, 800, 620, 870, "fuzzy"), Passage(1100, 1300, 1150, 1350, "run")]
+    assert len(build_evidence(a, b, found, none)) == 1
+    # holes of unlike size (another block of the source), or a short piece before the hole: apart
+    assert len(build_evidence(a, b, [Passage(0, 300, 50, 350, "run"), Passage(550, 800, 1000, 1250, "run")], none)) == 2
+    assert len(build_evidence(a, b, [Passage(0, 100, 50, 150, "run"), Passage(350, 600, 400, 650, "run")], none)) == 2
