@@ -26,9 +26,11 @@ from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
+from .parallel import fork_map
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
+from .tokens import warm_tokenizer
 
 __all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
 
@@ -196,6 +198,26 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                        light, reword, prose)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A pair of files to compare (see `_compare`)."""
+
+    a: int
+    b: int
+    cosine: float
+    reword: bool
+    light: bool
+
+
+def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: SimilarityParams
+                 ) -> dict[tuple[int, int], list[_PairResult]]:
+    """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
+    flat = [j for team_jobs in jobs.values() for j in team_jobs]
+    done = iter(fork_map(lambda k: _compare(prep, flat[k].a, flat[k].b, flat[k].cosine, s, flat[k].reword,
+                                            light=flat[k].light), len(flat), before_fork=warm_tokenizer))
+    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
+
+
 def find_flags(
     reports: Sequence[ReportText], year: int, *, state_dir: Path | None = None,
     settings: SimilarityParams | None = None,
@@ -228,7 +250,7 @@ def find_flags(
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
-    by_team: dict[tuple[int, int], list[_PairResult]] = {}
+    jobs: dict[tuple[int, int], list[_Job]] = {}  # per pair of teams, its pairs of files to compare
     seen: set[tuple[int, int]] = set()
     light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
     for qa, qb, cos in found + probes:
@@ -239,17 +261,16 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        by_team.setdefault((ga, gb), []).append(
-            _compare(prep, qa, qb, cos, s, (qa, qb) in reword, light=(qa, qb) in light)
-        )
+        jobs.setdefault((ga, gb), []).append(_Job(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light))
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
-    for (ga, gb), pairs in by_team.items():
+    for (ga, gb), team_jobs in jobs.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs),
-                                  light=all(p.light for p in pairs)))
+            team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
+                                  all(j.light for j in team_jobs)))
+    by_team = _compare_all(prep, jobs, s)
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         files_of.setdefault(g, []).append(i)

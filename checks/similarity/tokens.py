@@ -23,3 +23,8 @@ def words(text: str) -> list[str]:
     """jieba words of a normalised sentence, numbers folded to '#'."""
     text = _NUM.sub("#", text)
     return [w for w in _jieba().lcut(text, HMM=False) if w.strip()]
+
+
+def warm_tokenizer() -> None:
+    """Load jieba now (before worker processes fork, so that they inherit it instead of each loading it)."""
+    _jieba()
