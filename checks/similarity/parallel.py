@@ -47,13 +47,13 @@ def chunks(n: int, parts: int) -> list[tuple[int, int]]:
     return [(a, min(n, a + size)) for a in range(0, n, size)]
 
 
-def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min_jobs: int = MIN_JOBS,
+def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min_jobs: int | None = None,
              spans_per_worker: int = 8, before_fork: Callable[[], object] | None = None) -> list[R]:
     """[job(0), ..., job(n - 1)], in forked workers when that pays. `job` may close over anything;
     `before_fork` loads lazily loaded state (a tokenizer) once here, or every worker would load it."""
     global _job
     procs = worker_count() if workers is None else workers
-    if procs < 2 or n < min_jobs:
+    if procs < 2 or n < (MIN_JOBS if min_jobs is None else min_jobs):
         return [job(k) for k in range(n)]
     if before_fork is not None:
         before_fork()
