@@ -6,7 +6,7 @@ query's one clear source), vetoed when the aligned sentences' figures disagree t
 another team), or one long passage whose figures all agree (a copied paragraph, found through a probe of
 the query's best few candidates below the cosine floor), or sentences rewritten in order (paraphrase.py).
 The second pass (densify.py) then completes the flagged copy's evidence; slides take theirs from the
-reports' own (`_project_slides`)."""
+reports' own (slides.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
 from .parallel import fork_map
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
+from .slides import project_slides
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
 from .tokens import warm_tokenizer
 
@@ -287,77 +288,9 @@ def find_flags(
                 if (ia, ib) not in seen:
                     seen.add((ia, ib))
                     pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
-        _project_slides(prep, pairs)
+        project_slides(prep, pairs)
         decided.append(_flag(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
-
-
-def _project_slides(prep: _Prepared, pairs: list[_PairResult]) -> None:
-    """Slide evidence completed from the reports' own: a slide condenses its team's report, so a bullet
-    standing inside a copied passage of the report is copied where that passage leads (slides to pages,
-    and slides to the other team's slides standing there). Updates the slide pairs in place."""
-    reports = prep.reports
-    pdf = [p for p in pairs if reports[p.a].kind == reports[p.b].kind == "report_pdf"]
-    if not pdf:
-        return
-    best = max(pdf, key=lambda p: p.chars)
-    spans = [(p.a_start, p.a_end, p.b_start, p.b_end, p) for p in best.passages]
-    where = {best.a: prep.side(best.a).nt.text, best.b: prep.side(best.b).nt.text}
-    team = {(reports[i].year, reports[i].team_id): i for i in where}
-
-    def located(i: int) -> list[tuple[int, int, int]]:
-        """(start, end, position in its team's report) of each slide sentence found there."""
-        if reports[i].kind != "report_ppt":
-            return []
-        own = team.get((reports[i].year, reports[i].team_id))
-        side = prep.side(i)
-        out = []
-        for st, en in side.sents:
-            at = where[own].find(side.nt.text[st:en]) if own is not None and en - st >= 8 else -1
-            if at >= 0:
-                out.append((st, en, at))
-        return out
-
-    def across(pos: int, length: int, from_a: bool) -> tuple[int, int] | None:
-        """The other report's range matching [pos, pos + length) of one report, through a passage."""
-        for a0, a1, b0, b1, p in spans:
-            lo, hi = (a0, a1) if from_a else (b0, b1)
-            if lo <= pos and pos + length <= hi + 2:
-                pts = sorted(p.anchors) or [(a0, b0), (a1, b1)]
-                xs, ys = ([x for x, _ in pts], [y for _, y in pts]) if from_a else \
-                    ([y for _, y in sorted(pts, key=lambda t: t[1])], [x for x, _ in sorted(pts, key=lambda t: t[1])])
-                return int(np.interp(pos, xs, ys)), int(np.interp(pos + length, xs, ys))
-        return None
-
-    for r in pairs:
-        if "report_ppt" not in (reports[r.a].kind, reports[r.b].kind):
-            continue
-        a_pdf = (reports[r.a].year, reports[r.a].team_id) == (reports[best.a].year, reports[best.a].team_id)
-        extra: list[Passage] = []
-        la, lb = located(r.a), located(r.b)
-        if la and reports[r.b].kind == "report_pdf":  # A's slides against B's report (or the reverse)
-            for st, en, at in la:
-                if (hit := across(at, en - st, a_pdf)) is not None:
-                    extra.append(Passage(st, en, hit[0], hit[1], "slide"))
-        elif lb and reports[r.a].kind == "report_pdf":
-            for st, en, at in lb:
-                if (hit := across(at, en - st, not a_pdf)) is not None:
-                    extra.append(Passage(hit[0], hit[1], st, en, "slide"))
-        elif la and lb:  # slides against slides: both bullets standing at the two ends of one passage
-            for st, en, at in la:
-                if (hit := across(at, en - st, a_pdf)) is None:
-                    continue
-                for s2, e2, at2 in lb:
-                    if at2 < hit[1] and at2 + (e2 - s2) > hit[0]:
-                        extra.append(Passage(st, en, s2, e2, "slide"))
-                        break
-        if not extra:
-            continue
-        a, b = prep.side(r.a), prep.side(r.b)
-        r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
-        r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
-        for e in r.evidence:
-            e.a_file, e.b_file = reports[r.a].file, reports[r.b].file
 
 
 def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:

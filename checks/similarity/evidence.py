@@ -97,9 +97,10 @@ def _window(nt: NormText, ranges: list[tuple[int, int]], template: np.ndarray | 
 
 
 def build_evidence(a: NormText, b: NormText, passages: list[Passage], excluded_a: np.ndarray,
-                   template_b: np.ndarray | None = None) -> list[Evidence]:
+                   template_b: np.ndarray | None = None, min_chars: int = MIN_CHARS) -> list[Evidence]:
     """One Evidence per copied passage (pieces merged as `_groups` says); `excluded_a` (A's template
-    wording) is neither counted nor highlighted, nor is `template_b` on B's side."""
+    wording) is neither counted nor highlighted, nor is `template_b` on B's side. A passage of fewer than
+    `min_chars` counted characters is no evidence (slides, whose bullets are short, pass a smaller one)."""
     out: list[Evidence] = []
     for group in _groups(passages):
         chars = 0
@@ -111,7 +112,7 @@ def build_evidence(a: NormText, b: NormText, passages: list[Passage], excluded_a
             for p in group:
                 cover[p.a_start - lo : p.a_end - lo] = True
             chars = int((cover & ~excluded_a[lo:hi]).sum())
-        if chars < MIN_CHARS:  # a heading or a scrap of template between two pages is no evidence
+        if chars < min_chars:  # a heading or a scrap of template between two pages is no evidence
             continue
         wa = _window(a, [(p.a_start, p.a_end) for p in group], excluded_a)
         wb = _window(b, [(p.b_start, p.b_end) for p in group], template_b)

@@ -7,6 +7,7 @@ trail (migration 0006). Nothing here knows what the decisions are.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +77,11 @@ def reason_of(reason: str | None, required: bool, what: str) -> str | None:
     return text or None
 
 
+def jsonable(value: object) -> object:
+    """The value as it comes back from a JSON column (the trail and snapshots compare like for like)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
 @contextmanager
 def writing(store: Store) -> Iterator[Session]:
     """One transaction under the store's writer lock (SQLite allows one writer)."""
@@ -111,12 +117,13 @@ def audit_in(
     object_id: str,
     *,
     year: int | None,
-    before: dict | None,
-    after: dict | None,
-    reason: str | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
     related: Iterable[tuple[str, str]] = (),
     at: datetime | None = None,
 ) -> AuditEntry:
+    """Append one entry in the caller's transaction; before/after are kept as plain JSON (dates as text)."""
     entry = AuditEntry(
         at=at or utcnow(),
         actor=actor.name,
@@ -126,8 +133,8 @@ def audit_in(
         year=year,
         object_type=object_type,
         object_id=object_id,
-        before=before,
-        after=after,
+        before=jsonable(before),
+        after=jsonable(after),
         reason=reason,
     )
     s.add(entry)

@@ -378,10 +378,11 @@ def disqualified_teams(store: Store, year: int) -> dict[str, list[str]]:
 
 def _without_dismissed(problems: list[Problem], gone: dict[str, Dismissal]) -> dict[str, Any]:
     """The problems with the workspace's dismissals marked, and `complete` by the one rule (Problem.blocks)."""
-    marked = [
-        p.model_copy(update={"dismissed": gone[finding_key(p)].reason}) if finding_key(p) in gone else p
-        for p in problems
-    ]
+    def marked_one(p: Problem) -> Problem:
+        dismissal = gone.get(finding_key(p))
+        return p if dismissal is None else p.model_copy(update={"dismissed": dismissal.reason})
+
+    marked = [marked_one(p) for p in problems]
     return {"problems": marked, "complete": not any(p.blocks for p in marked)}
 
 

@@ -42,7 +42,7 @@ def _bullets_shown(corpus: Corpus, flags: list[Flag]) -> float:
 @pytest.fixture(scope="module")
 def without_projection(corpus: Corpus) -> list[Flag]:
     mp = pytest.MonkeyPatch()
-    mp.setattr(similarity, "_project_slides", lambda prep, pairs: None)
+    mp.setattr(similarity, "project_slides", lambda prep, pairs: None)
     try:
         return find_flags(corpus.reports(), corpus.year)
     finally:

@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 
 from pipeline.store.grading import ACTION_NAMES as GRADING_ACTIONS
-from pipeline.store.review import BEIJING, FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
+from pipeline.store.review import FLAG_DECISIONS, FOLLOWUP_STATUSES, ROLES, TEAM_DECISIONS
+from web.review.data.rows import STATUS_CSS, beijing_text
 
 register = template.Library()
 
@@ -25,22 +26,11 @@ ACTIONS = {
     **GRADING_ACTIONS,
 }
 STATE_WORDS = {**TEAM_DECISIONS, **FLAG_DECISIONS, **FOLLOWUP_STATUSES}
-STATUS_CLASSES = {
-    "未提交": "bad",
-    "不完整": "bad",
-    "待补交": "warn",
-    "完整": "ok",
-    "初选通过": "good",
-    "初选不通过": "bad",
-    "取消资格": "dq",
-}
 
 
 @register.filter
 def beijing(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    return beijing_text(value)
 
 
 @register.filter
@@ -83,7 +73,7 @@ def state(value: dict | None) -> str:
 
 @register.filter
 def status_class(status: str) -> str:
-    return STATUS_CLASSES.get(status, "")
+    return STATUS_CSS.get(status, "")
 
 
 @register.filter
