@@ -250,6 +250,7 @@ _CHUNK = 4_000_000  # n-grams looked up at once
 _BUCKET_BITS = 22  # a 4 MB table on the hashes' high bits, a cheap first test of membership (it stays in cache)
 _BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB of float64 stays in cache,
 # which makes the scattered accumulation three times faster than a block of 50 MB
+_PARALLEL_CHUNKS = 4  # this many chunks are looked up on both cores
 _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of temporaries
 
 
@@ -264,23 +265,29 @@ def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.n
     shift = np.uint32(32 - _BUCKET_BITS)
     table = np.zeros(1 << _BUCKET_BITS, bool)
     table[vocab >> shift] = True
-    counts, cols = np.zeros(len(grams), np.int64), []
     ends = np.cumsum(lens)
-    start = 0
+    spans, start = [], 0
     while start < len(grams):
         stop = max(start + 1, int(np.searchsorted(ends, ends[start] - lens[start] + _CHUNK, "right")))
+        spans.append((start, stop))
+        start = stop
+
+    def chunk(k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(entries per report, columns) of the reports of span k."""
+        start, stop = spans[k]
         flat = np.concatenate(grams[start:stop])
         pos = np.flatnonzero(table[flat >> shift])
         val = flat[pos]
         j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
         hit = vocab[j] == val
         bounds = np.searchsorted(pos[hit], ends[start:stop] - (ends[start] - lens[start]))  # `pos` is sorted
-        counts[start:stop] = np.diff(np.concatenate(([0], bounds)))
-        cols.append(j[hit])
-        start = stop
+        return np.diff(np.concatenate(([0], bounds))), j[hit]
+
+    parts = fork_map(chunk, len(spans), min_jobs=_PARALLEL_CHUNKS)  # the chunks on both cores when many
+    counts = np.concatenate([c for c, _ in parts])
     indptr = np.concatenate(([0], np.cumsum(counts)))
     rows = np.repeat(np.arange(len(grams), dtype=np.int64), counts)
-    return indptr, np.concatenate(cols), rows
+    return indptr, np.concatenate([c for _, c in parts]), rows
 
 
 def shared_rare(passages: Sequence[np.ndarray], pairs: Sequence[tuple[int, int]], df: DocFreq, rare_df: int
