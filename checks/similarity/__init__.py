@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,7 +216,7 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
     """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
     flat = [j for team_jobs in jobs.values() for j in team_jobs]
     done = iter(fork_map(lambda k: _compare(prep, flat[k].a, flat[k].b, flat[k].cosine, s, flat[k].reword,
-                                            light=flat[k].light), len(flat), before_fork=warm_tokenizer))
+                                            light=flat[k].light), len(flat)))
     return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
 
 
@@ -232,6 +233,8 @@ def find_flags(
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
     labels = [f"{y}|{t}" for y, t in group_key]
+    warming = threading.Thread(target=warm_tokenizer, daemon=True)  # jieba loads while the index is built
+    warming.start()
     both, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
     grams = [g for g, _ in both]
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
@@ -271,6 +274,7 @@ def find_flags(
             seen.add((pa, pb))
             team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
                                   all(j.light for j in team_jobs)))
+    warming.join()  # loaded before the fuzzy pass needs it, and before workers fork (they inherit it)
     by_team = _compare_all(prep, jobs, s)
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
