@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ R = TypeVar("R")
 
 MIN_JOBS = 200  # fewer jobs than this run here: a fork and its pickling cost more than they save
 _job: Callable[[int], object] | None = None  # the job the forked workers run (inherited, never pickled)
+_forking = threading.Lock()
 
 
 def worker_count(limit: int | None = None) -> int:
@@ -48,24 +50,22 @@ def chunks(n: int, parts: int) -> list[tuple[int, int]]:
 
 
 def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min_jobs: int | None = None,
-             spans_per_worker: int = 8, before_fork: Callable[[], object] | None = None) -> list[R]:
-    """[job(0), ..., job(n - 1)], in forked workers when that pays. `job` may close over anything;
-    `before_fork` loads lazily loaded state (a tokenizer) once here, or every worker would load it."""
+             spans_per_worker: int = 8) -> list[R]:
+    """[job(0), ..., job(n - 1)], in forked workers when that pays. `job` may close over anything; load
+    lazily loaded state it needs (a tokenizer) before calling, or every worker loads it again."""
     global _job
     procs = worker_count() if workers is None else workers
     if procs < 2 or n < (MIN_JOBS if min_jobs is None else min_jobs):
         return [job(k) for k in range(n)]
-    if before_fork is not None:
-        before_fork()
     spans = chunks(n, procs * spans_per_worker)
-    _job = job
-    try:
-        with mp.get_context("fork").Pool(procs) as pool:
-            parts = pool.map(_run, spans, chunksize=1)
-    except OSError as exc:  # no processes to be had (limits): the same work, here
-        log.warning("similarity: no worker processes (%s); working serially", exc)
-        return [job(k) for k in range(n)]
-    finally:
-        _job = None
+    with _forking:  # one job at a time is handed to forked workers (threads of one process share `_job`)
+        _job = job
+        try:
+            with mp.get_context("fork").Pool(procs) as pool:
+                parts = pool.map(_run, spans, chunksize=1)
+        except OSError as exc:  # no processes to be had (limits): the same work, here
+            log.warning("similarity: no worker processes (%s); working serially", exc)
+            return [job(k) for k in range(n)]
+        finally:
+            _job = None
     return [r for part in parts for r in part]  # type: ignore[misc]
-
