@@ -200,6 +200,9 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                        light, reword, prose)
 
 
+_SIDES_KEPT = 256  # prepared sides kept while comparing (each ~100 KB; all of them would cost GBs at scale)
+
+
 @dataclass(frozen=True)
 class _Job:
     """A pair of files to compare (see `_compare`)."""
@@ -215,8 +218,16 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
                  ) -> dict[tuple[int, int], list[_PairResult]]:
     """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
     flat = [j for team_jobs in jobs.values() for j in team_jobs]
-    done = iter(fork_map(lambda k: _compare(prep, flat[k].a, flat[k].b, flat[k].cosine, s, flat[k].reword,
-                                            light=flat[k].light), len(flat)))
+    prep.df.ready()  # lookup tables built once here, not in every worker
+    prep.df_seed.ready()
+
+    def job(k: int) -> _PairResult:
+        if len(prep.cache) > _SIDES_KEPT:  # a query's candidates come together: older sides are done with
+            prep.cache.clear()
+        j = flat[k]
+        return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
+
+    done = iter(fork_map(job, len(flat)))
     return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
 
 

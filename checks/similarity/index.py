@@ -83,11 +83,7 @@ class DocFreq:
         out = np.zeros(len(h), np.int64)
         if not len(self.hashes) or not len(h):
             return out
-        bits = int(min(24, max(8, np.ceil(np.log2(len(self.hashes))))))
-        shift = np.uint32(32 - bits)
-        if self._start is None or len(self._start) != (1 << bits) + 1:
-            per = np.bincount(self.hashes >> shift, minlength=1 << bits)
-            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
+        shift = self.ready()
         h = np.asarray(h, dtype=np.uint32)
         b = h >> shift
         lo, size = self._start[b], self._start[b + 1] - self._start[b]
@@ -100,6 +96,15 @@ class DocFreq:
             k += 1
             todo = todo[~hit & (size[todo] > k)]
         return out
+
+    def ready(self) -> np.uint32:
+        """Builds the bucket table `of` uses (once; before forking workers, so that they share it) and
+        returns the shift that gives a hash's bucket."""
+        bits = int(min(24, max(8, np.ceil(np.log2(max(len(self.hashes), 1))))))
+        if self._start is None or len(self._start) != (1 << bits) + 1:
+            per = np.bincount(self.hashes >> np.uint32(32 - bits), minlength=1 << bits)
+            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
+        return np.uint32(32 - bits)
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:
