@@ -13,6 +13,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -49,13 +50,56 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of a process: its private pages plus its share of pages it shares (forked
+    workers share the parent's memory copy-on-write; adding up their RSS would count it twice)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return sum(int(ln.split()[1]) for ln in rollup.splitlines() if ln.startswith("Pss:")) / 1024
+    except (OSError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+class _MemorySampler(threading.Thread):
+    """The largest memory this process and its worker processes held together (PSS summed), sampled
+    every few milliseconds: the figure that has to fit the machine when the check forks workers."""
+
+    def __init__(self, every: float = 0.02):
+        super().__init__(daemon=True)
+        self.every, self.peak, self.workers_seen = every, 0.0, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._stop_event.is_set():
+            kids = _children(me)
+            self.workers_seen = max(self.workers_seen, len(kids))
+            self.peak = max(self.peak, _pss_mb(me) + sum(_pss_mb(k) for k in kids))
+            self._stop_event.wait(self.every)
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
 class _Timed:
-    """Wall and CPU seconds of a block, the load average the machine had meanwhile, and the block's own
-    peak memory (the process's peak since the block began, where Linux can reset it)."""
+    """Wall and CPU seconds of a block (worker processes' CPU included), the load average the machine had
+    meanwhile, and the block's own peak memory: this process's (the peak since the block began, where
+    Linux can reset it) and, sampled, this process's with its workers' together."""
 
     def __enter__(self) -> _Timed:
         _reset_peak()
         self.before = _status_mb("VmRSS") or 0.0  # what the process held already (texts, earlier phases)
+        self.sampler = _MemorySampler()
+        self.sampler.start()
         self.wall, self.cpu, self.load = time.perf_counter(), _cpu(), os.getloadavg()[0]
         return self
 
@@ -63,10 +107,13 @@ class _Timed:
         self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
         self.load = max(self.load, os.getloadavg()[0])
         self.peak = _status_mb("VmHWM") or _rss_mb()
+        self.total = max(self.sampler.stop(), self.peak)
 
     def __str__(self) -> str:
+        workers = f", {self.sampler.workers_seen} workers" if self.sampler.workers_seen else ""
         return (f"{self.wall:.1f} s wall, {self.cpu:.1f} s CPU (load average up to {self.load:.1f}), "
-                f"peak RSS {self.peak:.0f} MB ({self.before:.0f} MB held at its start)")
+                f"peak RSS {self.peak:.0f} MB ({self.before:.0f} MB held at its start), with its worker "
+                f"processes peak {self.total:.0f} MB{workers} (PSS summed, sampled)")
 
 
 def _team_files(r: ReportText) -> list[ReportText]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +27,12 @@ from .boilerplate import boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
+from .parallel import fork_map
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .slides import project_slides
 from .text import COMMON_N, ngram_hashes, normalize_pages, original
+from .tokens import warm_tokenizer
 
 __all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
 
@@ -81,6 +84,9 @@ class SimilarityParams:
     # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
     paragraph_prose: int = 100
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
+    # ... and, once the pair is flagged, follow its copied blocks outwards this many rounds (densify.margin
+    # each): a copy anchored only in its middle (OCR noise, edits throughout) is shown to its edges
+    grow_rounds: int = 6
     align: Params = field(default_factory=Params)
     paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
 
@@ -197,6 +203,37 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                        light, reword, prose)
 
 
+_SIDES_KEPT = 256  # prepared sides kept while comparing (each ~100 KB; all of them would cost GBs at scale)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A pair of files to compare (see `_compare`)."""
+
+    a: int
+    b: int
+    cosine: float
+    reword: bool
+    light: bool
+
+
+def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: SimilarityParams
+                 ) -> dict[tuple[int, int], list[_PairResult]]:
+    """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
+    flat = [j for team_jobs in jobs.values() for j in team_jobs]
+    prep.df.ready()  # lookup tables built once here, not in every worker
+    prep.df_seed.ready()
+
+    def job(k: int) -> _PairResult:
+        if len(prep.cache) > _SIDES_KEPT:  # a query's candidates come together: older sides are done with
+            prep.cache.clear()
+        j = flat[k]
+        return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
+
+    done = iter(fork_map(job, len(flat)))
+    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
+
+
 def find_flags(
     reports: Sequence[ReportText], year: int, *, state_dir: Path | None = None,
     settings: SimilarityParams | None = None,
@@ -210,6 +247,8 @@ def find_flags(
     gid = {k: n for n, k in enumerate(dict.fromkeys(group_key))}
     group_of = [gid[k] for k in group_key]
     labels = [f"{y}|{t}" for y, t in group_key]
+    warming = threading.Thread(target=warm_tokenizer, daemon=True)  # jieba loads while the index is built
+    warming.start()
     both, df, df_passage = corpus_index([r.pages for r in reports], labels, state_dir)
     grams = [g for g, _ in both]
     common_df = max(s.common_min, math.ceil(s.common_frac * df.groups))
@@ -229,7 +268,7 @@ def find_flags(
     del both
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
-    by_team: dict[tuple[int, int], list[_PairResult]] = {}
+    jobs: dict[tuple[int, int], list[_Job]] = {}  # per pair of teams, its pairs of files to compare
     seen: set[tuple[int, int]] = set()
     light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
     for qa, qb, cos in found + probes:
@@ -240,17 +279,17 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        by_team.setdefault((ga, gb), []).append(
-            _compare(prep, qa, qb, cos, s, (qa, qb) in reword, light=(qa, qb) in light)
-        )
+        jobs.setdefault((ga, gb), []).append(_Job(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light))
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
-    for (ga, gb), pairs in by_team.items():
+    for (ga, gb), team_jobs in jobs.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            pairs.append(_compare(prep, pa, pb, 0.0, s, any((p.a, p.b) in reword for p in pairs),
-                                  light=all(p.light for p in pairs)))
+            team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
+                                  all(j.light for j in team_jobs)))
+    warming.join()  # loaded before the fuzzy pass needs it, and before workers fork (they inherit it)
+    by_team = _compare_all(prep, jobs, s)
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         files_of.setdefault(g, []).append(i)
@@ -267,9 +306,29 @@ def find_flags(
                 if (ia, ib) not in seen:
                     seen.add((ia, ib))
                     pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        if s.densify and s.grow_rounds:
+            for p in pairs:
+                _grow(prep, p, s.grow_rounds)
         project_slides(prep, pairs)
         decided.append(_flag(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _grow(prep: _Prepared, r: _PairResult, rounds: int) -> None:
+    """A flagged pair's passages completed outwards from its copied blocks (densify_both over `rounds`),
+    its ratios and evidence with them. Updates `r` in place; never runs before the flag is decided."""
+    if not r.passages or "report_ppt" in (prep.reports[r.a].kind, prep.reports[r.b].kind):
+        return
+    a, b = prep.side(r.a), prep.side(r.b)
+    extra = [p for p in densify_both(a, b, r.passages, rounds=rounds, anchored=True) if not _own_measurements(a, b, p)]
+    if not extra:
+        return
+    r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
+    r.ratio_a = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in r.passages]) / max(a.countable, 1)
+    r.ratio_b = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in r.passages]) / max(b.countable, 1)
+    r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
+    for e in r.evidence:
+        e.a_file, e.b_file = prep.reports[r.a].file, prep.reports[r.b].file
 
 
 def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
@@ -386,7 +445,11 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     paragraph = best.longest >= s.paragraph_own * factor and (
         best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
     ) or best.prose >= s.paragraph_prose * factor
-    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
+    # the query's one clear source, holding the full rare share a copy of anything else would need, is
+    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
+    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
+    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
+            and not clear_copy:
         strong = short = False
     reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
     if not (strong or short or paragraph or reworded):

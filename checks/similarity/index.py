@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from .parallel import fork_map
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
 from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 FEATURE_VERSION = f"sim-v3-n{NGRAM}-c{COMMON_N}"
 _PACK = 500  # reports whose n-grams are packed together
 _INCREMENTAL = 0.5  # count only the changed teams while they are at most this share of all teams
+_PARALLEL_TEXTS = 2_000  # this many new texts are hashed on both cores (fewer: a fork costs more than it saves)
 
 
 def text_key(pages: Sequence[str]) -> str:
@@ -80,11 +83,7 @@ class DocFreq:
         out = np.zeros(len(h), np.int64)
         if not len(self.hashes) or not len(h):
             return out
-        bits = int(min(24, max(8, np.ceil(np.log2(len(self.hashes))))))
-        shift = np.uint32(32 - bits)
-        if self._start is None or len(self._start) != (1 << bits) + 1:
-            per = np.bincount(self.hashes >> shift, minlength=1 << bits)
-            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
+        shift = self.ready()
         h = np.asarray(h, dtype=np.uint32)
         b = h >> shift
         lo, size = self._start[b], self._start[b + 1] - self._start[b]
@@ -97,6 +96,15 @@ class DocFreq:
             k += 1
             todo = todo[~hit & (size[todo] > k)]
         return out
+
+    def ready(self) -> np.uint32:
+        """Builds the bucket table `of` uses (once; before forking workers, so that they share it) and
+        returns the shift that gives a hash's bucket."""
+        bits = int(min(24, max(8, np.ceil(np.log2(max(len(self.hashes), 1))))))
+        if self._start is None or len(self._start) != (1 << bits) + 1:
+            per = np.bincount(self.hashes >> np.uint32(32 - bits), minlength=1 << bits)
+            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
+        return np.uint32(32 - bits)
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:
@@ -171,8 +179,11 @@ def _tables(stored: Stored, grams: dict[str, Grams], teams: dict[str, list[str]]
             return out[0], out[1]
         log.warning("similarity frequency tables out of step with their texts; counting them anew")
     labels = list(teams)
-    seed = _count_teams({k: g[0] for k, g in grams.items()}, teams, labels)
-    return seed, _count_teams({k: g[1] for k, g in grams.items()}, teams, labels)
+    # the two tables at once: their large sorts release the GIL, so two threads use both cores
+    with ThreadPoolExecutor(2) as pool:
+        seed, passage = pool.map(lambda side: _count_teams({k: g[side] for k, g in grams.items()}, teams, labels),
+                                 (0, 1))
+    return seed, passage
 
 
 def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], state_dir: Path | None
@@ -182,16 +193,16 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
     stored = read_state(state_dir, FEATURE_VERSION)
     keys = [text_key(p) for p in pages_list]
     grams: dict[str, Grams] = {}
-    fresh: list[str] = []
+    todo: dict[str, Sequence[str]] = {}
     for k, pages in zip(keys, pages_list, strict=True):
-        if k not in grams:
+        if k not in grams and k not in todo:
             got = stored.grams.get(k)
-            grams[k] = got if got is not None else report_ngrams(pages)
             if got is None:
-                fresh.append(k)
-                if len(fresh) % _PACK == 0:
-                    _pack(grams, fresh[-_PACK:])
-    _pack(grams, fresh[len(fresh) - len(fresh) % _PACK :])
+                todo[k] = pages
+            else:
+                grams[k] = got
+    fresh = list(todo)
+    grams.update(_hashed(fresh, [todo[k] for k in fresh]))
     teams: dict[str, list[str]] = {}
     for k, label in zip(keys, labels, strict=True):
         teams.setdefault(label, []).append(k)
@@ -203,17 +214,26 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
     return [grams[k] for k in keys], DocFreq(*seed, n), DocFreq(*passage, n)
 
 
-def _pack(grams: dict[str, Grams], keys: Sequence[str]) -> None:
-    """The n-grams of `keys` moved into two arrays (views stay in `grams`): small arrays freed at once
-    are reused by the next ones, so the heap does not keep the whole corpus's n-grams twice."""
-    for side in (0, 1):
-        parts = [grams[k][side] for k in keys]
-        packed = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
-        at = 0
-        for k, part in zip(keys, parts, strict=True):
-            view = packed[at : at + len(part)]
-            grams[k] = (view, grams[k][1]) if side == 0 else (grams[k][0], view)
-            at += len(part)
+def _hashed(keys: Sequence[str], pages_list: Sequence[Sequence[str]]) -> dict[str, Grams]:
+    """`report_ngrams` of each text, `_PACK` texts a job, on both cores when there are many (parallel.py).
+    Each job's n-grams come packed into two arrays (the texts' sets are views of them): thousands of small
+    arrays would leave the heap, and the peak memory, hundreds of MB larger."""
+    spans = [(a, min(len(keys), a + _PACK)) for a in range(0, len(keys), _PACK)]
+
+    def job(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        sets = [report_ngrams(p) for p in pages_list[spans[i][0] : spans[i][1]]]
+        seed, passage = [g for g, _ in sets], [g for _, g in sets]
+        return (np.concatenate(seed), np.concatenate(passage), np.fromiter(map(len, seed), np.int64, len(sets)),
+                np.fromiter(map(len, passage), np.int64, len(sets)))
+
+    out: dict[str, Grams] = {}
+    packs = fork_map(job, len(spans), min_jobs=_PARALLEL_TEXTS // _PACK)
+    for (start, stop), (seed, passage, seed_lens, passage_lens) in zip(spans, packs, strict=True):
+        seed_at, passage_at = np.cumsum(seed_lens) - seed_lens, np.cumsum(passage_lens) - passage_lens
+        for n, k in enumerate(keys[start:stop]):
+            out[k] = (seed[seed_at[n] : seed_at[n] + seed_lens[n]],
+                      passage[passage_at[n] : passage_at[n] + passage_lens[n]])
+    return out
 
 
 def corpus_ngrams(pages_list: Sequence[Sequence[str]], state_dir: Path | None) -> list[Grams]:
@@ -235,6 +255,7 @@ _CHUNK = 4_000_000  # n-grams looked up at once
 _BUCKET_BITS = 22  # a 4 MB table on the hashes' high bits, a cheap first test of membership (it stays in cache)
 _BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB of float64 stays in cache,
 # which makes the scattered accumulation three times faster than a block of 50 MB
+_PARALLEL_CHUNKS = 4  # this many chunks are looked up on both cores
 _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of temporaries
 
 
@@ -249,23 +270,29 @@ def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.n
     shift = np.uint32(32 - _BUCKET_BITS)
     table = np.zeros(1 << _BUCKET_BITS, bool)
     table[vocab >> shift] = True
-    counts, cols = np.zeros(len(grams), np.int64), []
     ends = np.cumsum(lens)
-    start = 0
+    spans, start = [], 0
     while start < len(grams):
         stop = max(start + 1, int(np.searchsorted(ends, ends[start] - lens[start] + _CHUNK, "right")))
+        spans.append((start, stop))
+        start = stop
+
+    def chunk(k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(entries per report, columns) of the reports of span k."""
+        start, stop = spans[k]
         flat = np.concatenate(grams[start:stop])
         pos = np.flatnonzero(table[flat >> shift])
         val = flat[pos]
         j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
         hit = vocab[j] == val
         bounds = np.searchsorted(pos[hit], ends[start:stop] - (ends[start] - lens[start]))  # `pos` is sorted
-        counts[start:stop] = np.diff(np.concatenate(([0], bounds)))
-        cols.append(j[hit])
-        start = stop
+        return np.diff(np.concatenate(([0], bounds))), j[hit]
+
+    parts = fork_map(chunk, len(spans), min_jobs=_PARALLEL_CHUNKS)  # the chunks on both cores when many
+    counts = np.concatenate([c for c, _ in parts])
     indptr = np.concatenate(([0], np.cumsum(counts)))
     rows = np.repeat(np.arange(len(grams), dtype=np.int64), counts)
-    return indptr, np.concatenate(cols), rows
+    return indptr, np.concatenate([c for _, c in parts]), rows
 
 
 def shared_rare(passages: Sequence[np.ndarray], pairs: Sequence[tuple[int, int]], df: DocFreq, rare_df: int

@@ -7,6 +7,7 @@ that changed figures do not hide a copied sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from core.reference import DATA_DIR
 from core.tokenizer import jieba_tokenizer
@@ -20,6 +21,18 @@ def _jieba():
 
 
 def words(text: str) -> list[str]:
-    """jieba words of a normalised sentence, numbers folded to '#'."""
+    """jieba words of a normalised sentence, numbers folded to '#' (a new list: callers may change it)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> tuple[str, ...]:
+    """Cached by text: the same sentence (template wording, a shared phrase) recurs across the many pairs
+    one run compares, and jieba costs more than the rest of the fuzzy pass."""
     text = _NUM.sub("#", text)
-    return [w for w in _jieba().lcut(text, HMM=False) if w.strip()]
+    return tuple(w for w in _jieba().lcut(text, HMM=False) if w.strip())
+
+
+def warm_tokenizer() -> None:
+    """Load jieba now (before worker processes fork, so that they inherit it instead of each loading it)."""
+    _jieba()
