@@ -14,7 +14,7 @@ def serve(host: str, port: int, on_ready: Callable[[str], object] | None = None)
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
 
-    from web.review.views import store
+    from web.review.views.common import store
 
     store()  # the store's migrations run before the first request
     ipv6 = ":" in host

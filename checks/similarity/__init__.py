@@ -84,6 +84,9 @@ class SimilarityParams:
     # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
     paragraph_prose: int = 100
     densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
+    # ... and, once the pair is flagged, follow its copied blocks outwards this many rounds (densify.margin
+    # each): a copy anchored only in its middle (OCR noise, edits throughout) is shown to its edges
+    grow_rounds: int = 6
     align: Params = field(default_factory=Params)
     paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
 
@@ -303,9 +306,29 @@ def find_flags(
                 if (ia, ib) not in seen:
                     seen.add((ia, ib))
                     pairs.append(_compare(prep, ia, ib, 0.0, s, reword_pair))
+        if s.densify and s.grow_rounds:
+            for p in pairs:
+                _grow(prep, p, s.grow_rounds)
         project_slides(prep, pairs)
         decided.append(_flag(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
+
+
+def _grow(prep: _Prepared, r: _PairResult, rounds: int) -> None:
+    """A flagged pair's passages completed outwards from its copied blocks (densify_both over `rounds`),
+    its ratios and evidence with them. Updates `r` in place; never runs before the flag is decided."""
+    if not r.passages or "report_ppt" in (prep.reports[r.a].kind, prep.reports[r.b].kind):
+        return
+    a, b = prep.side(r.a), prep.side(r.b)
+    extra = [p for p in densify_both(a, b, r.passages, rounds=rounds, anchored=True) if not _own_measurements(a, b, p)]
+    if not extra:
+        return
+    r.passages = sorted(r.passages + extra, key=lambda p: p.a_start)
+    r.ratio_a = copied_chars(len(a.nt.text), a.template, [(p.a_start, p.a_end) for p in r.passages]) / max(a.countable, 1)
+    r.ratio_b = copied_chars(len(b.nt.text), b.template, [(p.b_start, p.b_end) for p in r.passages]) / max(b.countable, 1)
+    r.evidence = build_evidence(a.nt, b.nt, r.passages, a.template, b.template)
+    for e in r.evidence:
+        e.a_file, e.b_file = prep.reports[r.a].file, prep.reports[r.b].file
 
 
 def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
@@ -422,7 +445,11 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
     paragraph = best.longest >= s.paragraph_own * factor and (
         best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
     ) or best.prose >= s.paragraph_prose * factor
-    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures:
+    # the query's one clear source, holding the full rare share a copy of anything else would need, is
+    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
+    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
+    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
+            and not clear_copy:
         strong = short = False
     reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
     if not (strong or short or paragraph or reworded):

@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .align import Passage, Side
+from .text import NGRAM
 
 _DIGITS = re.compile(r"\d+")
 _FIGURE = re.compile(r"\d{2,}")  # one digit is a list number or a count anyone may share
@@ -51,26 +52,28 @@ def densify(
     min_chars: int = 8,
     min_score: float = 72.0,
     covered: float = 0.8,
+    anchored: bool = False,
+    alike: float = 88.0,
+    alike_chars: int = 20,
 ) -> list[Passage]:
     """Sentence passages completing the copied blocks of `passages` (not including them).
 
     A sentence of A qualifies when it lies inside a block (or within `margin` of it and is not common
     wording), is less than `covered` already, and its best match among B's sentences of the copied region
     (all blocks' B ranges, `margin` added) scores >= `min_score` (rapidfuzz ratio, numbers folded); each B
-    sentence is used once."""
+    sentence is used once. `anchored`: the two sentences must also share a rare n-gram (a name, a place,
+    a phrase of the copy's own) or score >= `alike` over `alike_chars` of the team's own words, and keep a figure if they hold any, so that growing a
+    block never annexes a neighbouring sentence that is only the same template frame filled in by another
+    team."""
     if not passages:
         return []
     out: list[Passage] = []
     a_sents, b_sents = a.sents, b.sents
-    cover = [0] * len(a_sents)
     a_starts = [s for s, _ in a_sents]
-    for p in passages:
-        for k in range(max(0, _index(a_starts, p.a_start)), len(a_sents)):
-            s, e = a_sents[k]
-            if s >= p.a_end:
-                break
-            cover[k] += max(0, min(e, p.a_end) - max(s, p.a_start))
-    b_used: set[int] = set()
+    cover = _coverage(a_sents, [(p.a_start, p.a_end) for p in passages])
+    # a B sentence already matched is no choice for another A sentence
+    b_cover = _coverage(b_sents, [(p.b_start, p.b_end) for p in passages])
+    b_used = {k for k, (s, e) in enumerate(b_sents) if b_cover[k] >= covered * (e - s)}
     blocks = [q for q in _clusters(passages, gap) if sum(p.a_end - p.a_start for p in q) >= 2 * min_chars]
     if not blocks:
         return []
@@ -104,6 +107,11 @@ def densify(
                 continue
             kb = hit[2]
             bs, be = b_sents[kb]
+            if anchored and not (
+                (hit[1] >= alike and e - s >= alike_chars and a.excluded[s:e].mean() < 0.5
+                 or shares_rare(a, b, (s, e), (bs, be))) and _keeps_a_figure(a, b, (s, e), (bs, be))
+            ):
+                continue
             choices.pop(kb)
             b_used.add(kb)
             out.append(Passage(s, e, bs, be, "dense", [(s, bs), (e, be)]))
@@ -112,13 +120,56 @@ def densify(
     return out
 
 
+def shares_rare(a: Side, b: Side, sa: tuple[int, int], sb: tuple[int, int], most: int = 2) -> bool:
+    """Whether sentence `sa` of A holds a rare n-gram (few teams use it) that sentence `sb` of B holds too,
+    and neither report repeats it more than `most` times: a phrase all through both reports is their
+    shared subject (two teams on one topic), not a fingerprint of the copy."""
+    ha = a.hashes[sa[0] : max(sa[0], sa[1] - NGRAM + 1)]
+    rare = ha[a.rare[sa[0] : sa[0] + len(ha)]]
+    shared = np.unique(rare[np.isin(rare, b.hashes[sb[0] : max(sb[0], sb[1] - NGRAM + 1)])])
+    return any(int((a.hashes == h).sum()) <= most and int((b.hashes == h).sum()) <= most for h in shared.tolist())
+
+
+def _keeps_a_figure(a: Side, b: Side, sa: tuple[int, int], sb: tuple[int, int]) -> bool:
+    """A sentence with figures shares at least one with its match: the same template sentence filled in by
+    another team carries that team's own counts and rates throughout."""
+    fa = {f for f in _FIGURE.findall(a.nt.text[sa[0] : sa[1]]) if not _YEAR.fullmatch(f)}
+    fb = {f for f in _FIGURE.findall(b.nt.text[sb[0] : sb[1]]) if not _YEAR.fullmatch(f)}
+    return not (fa or fb) or bool(fa & fb)
+
+
+def _coverage(sents: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[int]:
+    """Characters of each sentence inside the spans."""
+    cover = [0] * len(sents)
+    starts = [s for s, _ in sents]
+    for lo, hi in spans:
+        for k in range(max(0, _index(starts, lo)), len(sents)):
+            s, e = sents[k]
+            if s >= hi:
+                break
+            cover[k] += max(0, min(e, hi) - max(s, lo))
+    return cover
+
+
 def _swap(p: Passage) -> Passage:
     return Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.how, [(y, x) for x, y in p.anchors])
 
 
-def densify_both(a: Side, b: Side, passages: list[Passage], **kw) -> list[Passage]:
+def densify_both(a: Side, b: Side, passages: list[Passage], rounds: int = 1, **kw) -> list[Passage]:
     """`densify` from A's side, then from B's: a block that is contiguous on one side and reshuffled on the
-    other is completed best from the contiguous side, whichever that is."""
+    other is completed best from the contiguous side, whichever that is. With `rounds` > 1 the completed
+    blocks are completed again: each round reaches `margin` further, so a copied block is followed to
+    its edges where the first pass anchored only its middle (OCR noise and edits throughout)."""
+    out: list[Passage] = []
+    for _ in range(rounds):
+        more = _densify_once(a, b, passages + out, **kw)
+        if not more:
+            break
+        out += more
+    return out
+
+
+def _densify_once(a: Side, b: Side, passages: list[Passage], **kw) -> list[Passage]:
     out = densify(a, b, passages, **kw)
     taken = np.zeros(len(a.nt.text) + 1, bool)
     for p in passages + out:

@@ -22,6 +22,9 @@ GAP_A = 60  # normalised characters of A between two pieces of one passage ...
 GAP_B = 160  # ... and of B (a copier drops or inserts a sentence; B's order must go on forwards)
 GAP_LONG = 240  # the most either may skip inside a long passage
 BACK_B = 120  # B may step back this far: sentences of a copied paragraph put in another order
+DIAG_SPAN = 200  # a passage this long ...
+DIAG_GAP = 400  # ... goes on across a hole this long on both sides ...
+DIAG_SLACK = 40  # ... when the two holes differ by at most half the larger and this many characters
 MAX_TEXT = 12000  # a whole copied chapter is one passage, shown whole
 MIN_CHARS = 16  # a shared title or a scrap of one sentence is no evidence of its own
 
@@ -43,11 +46,19 @@ def _groups(passages: list[Passage]) -> list[list[Passage]]:
             b_start = min(q.b_start for q in last)
             # pieces overlapping the passage, or just after it in A and near it in B (after it, or a little
             # before: a copier reorders the sentences of a paragraph)
-            if p.a_start - a_end <= gap_a and b_start - min(BACK_B, gap_b) <= p.b_start <= b_end + gap_b:
+            if p.a_start - a_end <= gap_a and b_start - min(BACK_B, gap_b) <= p.b_start <= b_end + gap_b \
+                    or _diagonal(span, p.a_start - a_end, p.b_start - b_end):
                 last.append(p)
                 continue
         out.append([p])
     return out
+
+
+def _diagonal(span: int, gap_a: int, gap_b: int) -> bool:
+    """A long passage goes on across a longer hole of about the same size on both sides: sentences
+    rewritten beyond recognition in the middle of a copied block (a paraphrase), not another block."""
+    return span >= DIAG_SPAN and 0 <= gap_a <= DIAG_GAP and 0 <= gap_b <= DIAG_GAP and \
+        abs(gap_a - gap_b) <= max(gap_a, gap_b) // 2 + DIAG_SLACK
 
 
 def _cut(ranges: list[tuple[int, int]], template: np.ndarray | None) -> list[tuple[int, int]]:

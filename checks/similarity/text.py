@@ -74,6 +74,18 @@ def _line_ends(cp: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stops(cp: np.ndarray) -> np.ndarray:
+    """Bool per char: a full stop OCR read as a point ("." or "．") - one between two digits is a decimal
+    point, one after a digit a list number ("1." before a heading); any other ends a sentence."""
+    out = np.zeros(len(cp), bool)
+    at = np.flatnonzero((cp == 46) | (cp == 0xFF0E))
+    if len(at):
+        digit = (cp >= 48) & (cp <= 57)
+        before = digit[np.maximum(at - 1, 0)] & (at > 0)
+        out[at[~before]] = True
+    return out
+
+
 def _folded(cp: np.ndarray) -> np.ndarray:
     """Each code point folded (see `_fold_table`; outside the BMP kept as is)."""
     out = _fold_table()[cp & 0xFFFF]
@@ -102,6 +114,7 @@ def normalize_pages(pages: list[str], lines_are_sentences: bool = False) -> Norm
     ends = np.cumsum(lens) - 1
     allc = _folded(cp)
     stop = (cp == 10) if lines_are_sentences else _line_ends(cp)
+    stop |= _stops(cp)
     stop[ends] = True
     allc[stop] = 1
     sent = np.cumsum(allc == 1).astype(np.int32)

@@ -36,3 +36,10 @@ def test_a_long_stretch_of_running_text_with_the_source_figures_is_a_paragraph_c
     assert _flag(_reports(), [_pair(**weak)], s, groups=600) is None
     assert _flag(_reports(), [_pair(**weak, prose=120)], s, groups=600) is not None
     assert _flag(_reports(), [_pair(**weak, prose=60)], s, groups=600) is None
+
+
+def test_the_clear_source_with_the_full_rare_share_is_not_vetoed_on_edited_figures() -> None:
+    s = SimilarityParams()
+    edited = {"rare_share": 0.07, "figures": (2, 8)}  # a copier changed most figures (or OCR garbled them)
+    assert _flag(_reports(), [_pair(clear=True, **edited)], s, groups=600) is not None
+    assert _flag(_reports(), [_pair(clear=False, **edited)], s, groups=600) is None

@@ -130,6 +130,7 @@ def test_expert_scoring_to_approval_in_a_browser(served: Served, chromium, tmp_p
     table = page.inner_text("#results")
     assert "视同放弃" in table and ("改进级" in table)
     page.click("text=审计记录")
+    page.wait_for_url(f"**/{YEAR}/audit/")  # the click navigates: read the trail's page, not the one it left
     trail = page.inner_text("main")
     for step in ("抽取专家组", "申报材料评分", "组长提交本组评分", "现场发布评分", "提交评定结果", "审定评定结果"):
         assert step in trail, step

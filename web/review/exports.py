@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
@@ -18,16 +17,8 @@ from core.model import StatisticsReport
 from pipeline.store import review as rv
 from web.accounts.roles import require_area
 from web.review import data, integrations
-from web.review.views import store
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+from web.review.views.common import store
+from web.review.views.files import DOCX, XLSX, download
 
 
 def _workspace(year: int) -> data.Workspace:
@@ -60,7 +51,7 @@ def _notices(ws: data.Workspace, by: date) -> list:
 def shortlist(request: HttpRequest, year: int) -> HttpResponse:
     ws = _workspace(year)
     body = integrations._shortlist.shortlist_workbook(rv.with_reviews(store(), ws.report))  # noqa: SLF001
-    return _download(body, XLSX, f"{year}年初选合格名单.xlsx")
+    return download(body, XLSX, f"{year}年初选合格名单.xlsx")
 
 
 @require_GET
@@ -68,7 +59,7 @@ def shortlist(request: HttpRequest, year: int) -> HttpResponse:
 def followup_rows(request: HttpRequest, year: int) -> HttpResponse:
     ws = _workspace(year)
     body = integrations._followup.mail_merge_workbook(_notices(ws, _resubmit_by(request)))  # noqa: SLF001
-    return _download(body, XLSX, f"{year}年补交通知（邮件合并）.xlsx")
+    return download(body, XLSX, f"{year}年补交通知（邮件合并）.xlsx")
 
 
 @require_GET
@@ -79,7 +70,7 @@ def followup_unit(request: HttpRequest, year: int, name: str) -> HttpResponse:
     if notice is None:
         raise Http404("该单位没有需要补交的内容")
     body = integrations._followup.notice_docx(notice)  # noqa: SLF001
-    return _download(body, DOCX, f"{year}年补交通知-{name}.docx")
+    return download(body, DOCX, f"{year}年补交通知-{name}.docx")
 
 
 @require_GET
@@ -91,4 +82,4 @@ def attachment3(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404("该次运行没有统计结果")
     statistics = StatisticsReport.model_validate(json.loads(path.read_text(encoding="utf-8")))
     body = integrations._attachment3.attachment3_workbook(statistics, ws.report)  # noqa: SLF001
-    return _download(body, XLSX, f"{year}年附件3统计汇总.xlsx")
+    return download(body, XLSX, f"{year}年附件3统计汇总.xlsx")

@@ -16,6 +16,8 @@ from pipeline.store.review import Actor
 
 
 class GradedLists(PresentationScores):
+    """The graded list, computed from everything below and approved by a second person."""
+
     def _list_row(self, s: Session, year: int) -> GradedListRecord:
         row = s.get(GradedListRecord, year)
         if row is None:

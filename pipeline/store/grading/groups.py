@@ -26,6 +26,8 @@ from pipeline.store.review import Actor
 
 
 class ExpertGroups(GradingTeams):
+    """A year's groups: drawn from the pool for the teams, then adjusted by the secretariat with a reason."""
+
     def draw(
         self, year: int, actor: Actor, *, seed: int, drawn_on: date, group_count: int, group_size: int | None = None
     ) -> Draw:

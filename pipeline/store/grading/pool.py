@@ -15,6 +15,8 @@ from pipeline.store.review import Actor
 
 
 class ExpertPool(GradingBase):
+    """The pool of experts, not tied to a year: what every draw starts from."""
+
     def import_experts(self, experts: Iterable[Expert], actor: Actor, source: str = "") -> dict[str, int]:
         """Add new experts and update known ones (by key); experts not in the workbook stay as they are."""
         require_secretariat(actor)

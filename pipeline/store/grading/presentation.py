@@ -19,6 +19,8 @@ from pipeline.store.review import Actor
 
 
 class PresentationScores(MaterialScores):
+    """Presentation scores: an expert's for the own group, or the secretariat's from the sheet."""
+
     def save_presentation(self, year: int, team_id: str, score: Decimal, actor: Actor, expert: str | None = None,
                           source: str = "expert") -> None:
         """An expert's presentation score for a team of the group, or the secretariat's (from a sheet)."""

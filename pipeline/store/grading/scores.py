@@ -26,6 +26,8 @@ from pipeline.store.review import Actor
 
 
 class MaterialScores(ExpertGroups):
+    """Material scores need the groups: an expert scores the own group's teams only."""
+
     def teams_for_expert(self, year: int, key: str) -> list[Team]:
         """The teams an expert may see and score: those of the expert's own group, nothing else."""
         with self.store.session() as s:

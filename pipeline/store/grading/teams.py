@@ -22,6 +22,8 @@ from pipeline.store.review import Actor, disqualified_teams
 
 
 class GradingTeams(ExpertPool):
+    """A year's teams to grade, on top of the pool."""
+
     def import_teams(self, year: int, teams: Iterable[Team], actor: Actor, source: str = "") -> int:
         """The teams that passed 初选; replaces the year's list, refused once a draw has been made."""
         require_secretariat(actor)
