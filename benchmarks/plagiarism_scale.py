@@ -69,9 +69,9 @@ def _children(pid: int) -> list[int]:
 
 class _MemorySampler(threading.Thread):
     """The largest memory this process and its worker processes held together (PSS summed), sampled
-    every few milliseconds: the figure that has to fit the machine when the check forks workers."""
+    four times a second (reading PSS walks the page tables: it costs CPU): the figure that has to fit the machine when the check forks workers."""
 
-    def __init__(self, every: float = 0.02):
+    def __init__(self, every: float = 0.25):
         super().__init__(daemon=True)
         self.every, self.peak, self.workers_seen = every, 0.0, 0
         self._stop_event = threading.Event()

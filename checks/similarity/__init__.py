@@ -265,7 +265,7 @@ def find_flags(
     probes = [(q, o, c) for (q, o, c), n in zip(probes, shared.tolist(), strict=True)
               if n >= s.probe_shared  # cheap first
               and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
-    del both
+    del both, grams  # the n-gram sets (hundreds of MB at scale) are done with: workers need not share them
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = _clear_candidates(found, s.paraphrase, runner_up)
     jobs: dict[tuple[int, int], list[_Job]] = {}  # per pair of teams, its pairs of files to compare

@@ -9,6 +9,7 @@ other: the results are the same either way, in the same order.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing as mp
 import os
@@ -60,6 +61,9 @@ def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min
     spans = chunks(n, procs * spans_per_worker)
     with _forking:  # one job at a time is handed to forked workers (threads of one process share `_job`)
         _job = job
+        # the objects alive now out of the collector's sight: a collection in a worker would otherwise
+        # touch every one of them and copy the whole inherited heap, page by page
+        gc.freeze()
         try:
             with mp.get_context("fork").Pool(procs) as pool:
                 parts = pool.map(_run, spans, chunksize=1)
@@ -67,5 +71,6 @@ def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min
             log.warning("similarity: no worker processes (%s); working serially", exc)
             return [job(k) for k in range(n)]
         finally:
+            gc.unfreeze()
             _job = None
     return [r for part in parts for r in part]  # type: ignore[misc]
