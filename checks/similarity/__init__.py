@@ -121,11 +121,11 @@ class _Prepared:
         if i not in self.cache:
             nt = normalize_pages(list(self.reports[i].pages), lines_are_sentences=self.reports[i].kind == "report_ppt")
             h = ngram_hashes(nt.text)
-            common = common_mask(self.df.of(ngram_hashes(nt.text, COMMON_N)) >= self.common_df, len(nt.text))
+            common = common_mask(self.df.used_over(ngram_hashes(nt.text, COMMON_N), self.common_df - 1), len(nt.text))
             template = boilerplate_mask(h, len(nt.text))
             excluded = template | common
             seed_ok = ~template[: len(h)] if len(h) else np.zeros(0, bool)
-            rare = (self.df_seed.of(h) <= self.rare_df) & seed_ok & ~excluded[: len(h)]
+            rare = ~self.df_seed.used_over(h, self.rare_df) & seed_ok & ~excluded[: len(h)]
             self.cache[i] = Side(nt, h, seed_ok, excluded, rare, template)
         return self.cache[i]
 
@@ -223,6 +223,8 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
     flat = [j for team_jobs in jobs.values() for j in team_jobs]
     prep.df.ready()  # lookup tables built once here, not in every worker
     prep.df_seed.ready()
+    prep.df.over(prep.common_df - 1)
+    prep.df_seed.over(prep.rare_df)
 
     def job(k: int) -> _PairResult:
         if len(prep.cache) > _SIDES_KEPT:  # a query's candidates come together: older sides are done with

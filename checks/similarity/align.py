@@ -244,15 +244,7 @@ def _fuzzy(a: Side, b: Side, ii: np.ndarray, jj: np.ndarray, a_used: np.ndarray,
     """Sentences of A not yet covered that match a B sentence sharing at least one rare n-gram."""
     if not len(ii):
         return []
-    sa, sb = a.sentence_of(ii), b.sentence_of(jj)
-    support: dict[tuple[int, int], set[int]] = {}
-    rare: set[tuple[int, int]] = set()
-    for ka, kb, i in zip(sa.tolist(), sb.tolist(), ii.tolist(), strict=True):
-        if not a.excluded[i]:  # the team's own words, shared: at least one of them rare
-            support.setdefault((ka, kb), set()).update(range(i, i + NGRAM))
-            if a.rare[i]:
-                rare.add((ka, kb))
-    pairs = sorted(k for k, v in support.items() if len(v) >= p.fuzzy_seed_chars and k in rare)
+    pairs = _supported_sentence_pairs(a, b, ii, jj, p.fuzzy_seed_chars)
     out: list[Passage] = []
     taken_a: set[int] = set()
     b_taken: set[int] = set()
@@ -272,6 +264,28 @@ def _fuzzy(a: Side, b: Side, ii: np.ndarray, jj: np.ndarray, a_used: np.ndarray,
             a_used[s:e] = True
             out.append(Passage(s, e, bs, be, "fuzzy", [(s, bs), (e, be)]))
     return out
+
+
+def _supported_sentence_pairs(a: Side, b: Side, ii: np.ndarray, jj: np.ndarray, min_chars: int
+                              ) -> list[tuple[int, int]]:
+    """(sentence of A, sentence of B) pairs, in order, whose shared n-grams of the team's own words (not
+    excluded) cover at least `min_chars` characters of A, at least one of them rare. All pairs at once:
+    the matches sorted by pair and position, each n-gram adding the characters it covers beyond the
+    previous one's (a loop over the matches costs as much as the rest of the alignment)."""
+    own = ~a.excluded[ii]
+    i, ka, kb = ii[own], a.sentence_of(ii[own]), b.sentence_of(jj[own])
+    if not len(i):
+        return []
+    order = np.lexsort((i, kb, ka))
+    i, ka, kb = i[order], ka[order], kb[order]
+    first = np.concatenate(([True], (ka[1:] != ka[:-1]) | (kb[1:] != kb[:-1])))
+    step = np.concatenate(([NGRAM], np.minimum(np.diff(i), NGRAM)))
+    step[first] = NGRAM  # a pair's first n-gram covers all its characters; a repeated position adds none
+    starts = np.flatnonzero(first)
+    covered = np.add.reduceat(step, starts)
+    rare = np.logical_or.reduceat(a.rare[i], starts)
+    ok = starts[(covered >= min_chars) & rare]
+    return list(zip(ka[ok].tolist(), kb[ok].tolist(), strict=True))
 
 
 def copied_chars(side_len: int, excluded: np.ndarray, spans: list[tuple[int, int]]) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from core.reference import DATA_DIR
 
-from .text import COMMON_N, NGRAM, ngram_hashes, normalize_pages
+from .text import COMMON_N, NGRAM, contains, ngram_hashes, normalize_pages
 
 BOILERPLATE_PATH = DATA_DIR / "similarity" / "boilerplate.txt"
 MIN_RUN = 8  # shorter stretches of template words inside a sentence stay countable
@@ -40,12 +40,7 @@ def boilerplate_mask(hashes: np.ndarray, length: int) -> np.ndarray:
     A stretch is a run of consecutive n-gram positions that are all boilerplate; isolated common
     words inside a team's own sentence do not hide the sentence.
     """
-    known = boilerplate_hashes()
-    if not len(hashes) or not len(known):
-        hit = np.zeros(len(hashes), bool)
-    else:  # a binary search in the sorted set: np.isin sorts both every call (a third of preparing a report)
-        hit = known[np.minimum(np.searchsorted(known, hashes), len(known) - 1)] == hashes
-    return _stretches(hit, length, NGRAM, MIN_RUN)
+    return _stretches(contains(boilerplate_hashes(), hashes), length, NGRAM, MIN_RUN)
 
 
 def _stretches(hit: np.ndarray, length: int, n: int, min_run: int) -> np.ndarray:

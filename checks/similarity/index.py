@@ -21,7 +21,7 @@ from scipy import sparse
 
 from .parallel import fork_map
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
-from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
+from .text import COMMON_N, NGRAM, contains, normalized_codepoints, seed_and_passage_hashes
 
 __all__ = ["STATE_FILE", "DocFreq", "candidates", "corpus_index", "corpus_ngrams", "doc_freq", "load_state",
            "text_key"]
@@ -75,6 +75,15 @@ class DocFreq:
     counts: np.ndarray
     groups: int
     _start: np.ndarray | None = field(default=None, repr=False, compare=False)  # see `of`
+    _over: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)  # see `over`
+
+    def over(self, k: int) -> np.ndarray:
+        """Sorted hashes used by more than `k` teams. Few n-grams are (a tenth or less), so asking whether
+        a report's n-grams are among them is a search in a table that stays in the cache, where `of`
+        takes three cache misses per n-gram; preparing a report for alignment asks it at every position."""
+        if k not in self._over:
+            self._over[k] = self.hashes[self.counts > k]
+        return self._over[k]
 
     def of(self, h: np.ndarray) -> np.ndarray:
         """Counts of hashes `h` (0 for unknown ones). Looked up through a table of where each bucket of
@@ -96,6 +105,10 @@ class DocFreq:
             k += 1
             todo = todo[~hit & (size[todo] > k)]
         return out
+
+    def used_over(self, h: np.ndarray, k: int) -> np.ndarray:
+        """Bool per hash of `h`: used by more than `k` teams (`of(h) > k`, through `over`)."""
+        return contains(self.over(k), h)
 
     def ready(self) -> np.uint32:
         """Builds the bucket table `of` uses (once; before forking workers, so that they share it) and
