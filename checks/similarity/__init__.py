@@ -14,6 +14,7 @@ import hashlib
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
-from .boilerplate import boilerplate_mask, common_mask
+from .boilerplate import boilerplate_hashes, boilerplate_mask, common_mask
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, candidates, corpus_index, shared_rare, sorted_unique
@@ -109,16 +110,23 @@ def _flag_id(a: ReportText, b: ReportText) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+_SIDES_KEPT = 256  # prepared sides kept while comparing (each ~100 KB; all of them would cost GBs at scale)
+
+
 class _Prepared:
     """Alignment-ready sides, built lazily: only candidate reports are ever normalised twice."""
 
     def __init__(self, reports: Sequence[ReportText], df: DocFreq, df_seed: DocFreq, common_df: int, rare_df: int):
         self.reports, self.df, self.df_seed = reports, df, df_seed
         self.common_df, self.rare_df = common_df, rare_df
-        self.cache: dict[int, Side] = {}
+        self.cache: OrderedDict[int, Side] = OrderedDict()  # the most recently used sides
 
     def side(self, i: int) -> Side:
-        if i not in self.cache:
+        if i in self.cache:
+            self.cache.move_to_end(i)
+        else:
+            if len(self.cache) >= _SIDES_KEPT:
+                self.cache.popitem(last=False)
             nt = normalize_pages(list(self.reports[i].pages), lines_are_sentences=self.reports[i].kind == "report_ppt")
             h = ngram_hashes(nt.text)
             common = common_mask(self.df.used_over(ngram_hashes(nt.text, COMMON_N), self.common_df - 1), len(nt.text))
@@ -203,7 +211,6 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                        light, reword, prose)
 
 
-_SIDES_KEPT = 256  # prepared sides kept while comparing (each ~100 KB; all of them would cost GBs at scale)
 
 
 @dataclass(frozen=True)
@@ -225,15 +232,40 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
     prep.df_seed.ready()
     prep.df.over(prep.common_df - 1)
     prep.df_seed.over(prep.rare_df)
+    boilerplate_hashes()
+    order = _side_sharing_order([(j.a, j.b) for j in flat])
 
     def job(k: int) -> _PairResult:
-        if len(prep.cache) > _SIDES_KEPT:  # a query's candidates come together: older sides are done with
-            prep.cache.clear()
-        j = flat[k]
+        j = flat[order[k]]
         return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
 
-    done = iter(fork_map(job, len(flat)))
-    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
+    results: list[_PairResult | None] = [None] * len(flat)
+    for k, r in zip(order, fork_map(job, len(flat)), strict=True):
+        results[k] = r
+    done = iter(results)
+    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}  # type: ignore[misc]
+
+
+def _side_sharing_order(pairs: list[tuple[int, int]]) -> list[int]:
+    """The pairs in an order where each follows one it shares a report with wherever it can (a walk
+    through the reports, depth first): a report is prepared for alignment once and reused while it is
+    among the recently used sides, instead of once per pair (a fifth fewer preparations at scale)."""
+    by_report: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(pairs):
+        by_report.setdefault(a, []).append(k)
+        by_report.setdefault(b, []).append(k)
+    taken = [False] * len(pairs)
+    order: list[int] = []
+    for first in sorted(by_report):
+        stack = [first]
+        while stack:
+            here = stack.pop()
+            for k in by_report[here]:
+                if not taken[k]:
+                    taken[k] = True
+                    order.append(k)
+                    stack.append(pairs[k][1] if pairs[k][0] == here else pairs[k][0])
+    return order
 
 
 def find_flags(

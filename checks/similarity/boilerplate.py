@@ -12,21 +12,22 @@ import numpy as np
 
 from core.reference import DATA_DIR
 
-from .text import COMMON_N, NGRAM, contains, ngram_hashes, normalize_pages
+from .hashset import BucketIndex
+from .text import COMMON_N, NGRAM, ngram_hashes, normalize_pages
 
 BOILERPLATE_PATH = DATA_DIR / "similarity" / "boilerplate.txt"
 MIN_RUN = 8  # shorter stretches of template words inside a sentence stay countable
 
 
 @lru_cache(maxsize=1)
-def boilerplate_hashes() -> np.ndarray:
-    """Sorted unique n-gram hashes of all boilerplate passages."""
+def boilerplate_hashes() -> BucketIndex:
+    """The n-gram hashes of all boilerplate passages."""
     try:
         lines = BOILERPLATE_PATH.read_text(encoding="utf-8").splitlines()
     except OSError:
         lines = []
     parts = [ngram_hashes(normalize_pages([ln]).text) for ln in lines if ln.strip() and not ln.startswith("#")]
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint32)
+    return BucketIndex(np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint32))
 
 
 def common_mask(common_pos: np.ndarray, length: int, min_run: int = 13) -> np.ndarray:
@@ -40,7 +41,7 @@ def boilerplate_mask(hashes: np.ndarray, length: int) -> np.ndarray:
     A stretch is a run of consecutive n-gram positions that are all boilerplate; isolated common
     words inside a team's own sentence do not hide the sentence.
     """
-    return _stretches(contains(boilerplate_hashes(), hashes), length, NGRAM, MIN_RUN)
+    return _stretches(boilerplate_hashes().has(hashes), length, NGRAM, MIN_RUN)
 
 
 def _stretches(hit: np.ndarray, length: int, n: int, min_run: int) -> np.ndarray:

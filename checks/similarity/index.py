@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from .hashset import BucketIndex
 from .parallel import fork_map
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
-from .text import COMMON_N, NGRAM, contains, normalized_codepoints, seed_and_passage_hashes
+from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
 
 __all__ = ["STATE_FILE", "DocFreq", "candidates", "corpus_index", "corpus_ngrams", "doc_freq", "load_state",
            "text_key"]
@@ -74,50 +75,34 @@ class DocFreq:
     hashes: np.ndarray  # sorted unique
     counts: np.ndarray
     groups: int
-    _start: np.ndarray | None = field(default=None, repr=False, compare=False)  # see `of`
-    _over: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)  # see `over`
-
-    def over(self, k: int) -> np.ndarray:
-        """Sorted hashes used by more than `k` teams. Few n-grams are (a tenth or less), so asking whether
-        a report's n-grams are among them is a search in a table that stays in the cache, where `of`
-        takes three cache misses per n-gram; preparing a report for alignment asks it at every position."""
-        if k not in self._over:
-            self._over[k] = self.hashes[self.counts > k]
-        return self._over[k]
+    _index: BucketIndex | None = field(default=None, repr=False, compare=False)  # see `of`
+    _over: dict[int, BucketIndex] = field(default_factory=dict, repr=False, compare=False)  # see `used_over`
 
     def of(self, h: np.ndarray) -> np.ndarray:
-        """Counts of hashes `h` (0 for unknown ones). Looked up through a table of where each bucket of
-        high bits starts in `hashes` (about one hash a bucket): a few probes instead of a binary search's
-        twenty cache misses; alignment asks this for every position of every compared report."""
+        """Counts of hashes `h` (0 for unknown ones)."""
+        self.ready()
+        assert self._index is not None
+        at = self._index.find(h)
         out = np.zeros(len(h), np.int64)
-        if not len(self.hashes) or not len(h):
-            return out
-        shift = self.ready()
-        h = np.asarray(h, dtype=np.uint32)
-        b = h >> shift
-        lo, size = self._start[b], self._start[b + 1] - self._start[b]
-        todo = np.flatnonzero(size)
-        k = 0
-        while len(todo):
-            at = lo[todo] + k
-            hit = self.hashes[at] == h[todo]
-            out[todo[hit]] = self.counts[at[hit]]
-            k += 1
-            todo = todo[~hit & (size[todo] > k)]
+        out[at >= 0] = self.counts[at[at >= 0]]
         return out
 
     def used_over(self, h: np.ndarray, k: int) -> np.ndarray:
-        """Bool per hash of `h`: used by more than `k` teams (`of(h) > k`, through `over`)."""
-        return contains(self.over(k), h)
+        """Bool per hash of `h`: used by more than `k` teams (`of(h) > k`). Few n-grams are (a tenth or
+        less), so their own table stays in the cache, where `of` reads the whole table's; preparing a
+        report for alignment asks this at every position."""
+        return self.over(k).has(h)
 
-    def ready(self) -> np.uint32:
-        """Builds the bucket table `of` uses (once; before forking workers, so that they share it) and
-        returns the shift that gives a hash's bucket."""
-        bits = int(min(24, max(8, np.ceil(np.log2(max(len(self.hashes), 1))))))
-        if self._start is None or len(self._start) != (1 << bits) + 1:
-            per = np.bincount(self.hashes >> np.uint32(32 - bits), minlength=1 << bits)
-            self._start = np.concatenate(([0], np.cumsum(per))).astype(np.int64)
-        return np.uint32(32 - bits)
+    def over(self, k: int) -> BucketIndex:
+        """The n-grams used by more than `k` teams (built once: before forking, workers share it)."""
+        if k not in self._over:
+            self._over[k] = BucketIndex(self.hashes[self.counts > k])
+        return self._over[k]
+
+    def ready(self) -> None:
+        """Builds the lookup table `of` uses (once; before forking workers, so that they share it)."""
+        if self._index is None:
+            self._index = BucketIndex(self.hashes)
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:

@@ -153,13 +153,6 @@ def seed_and_passage_hashes(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _mixed(seed), _mixed(passage)
 
 
-def contains(known: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """Bool per hash of `h`: in the sorted array `known` (a binary search: np.isin sorts both every call)."""
-    if not len(known) or not len(h):
-        return np.zeros(len(h), bool)
-    return known[np.minimum(np.searchsorted(known, h), len(known) - 1)] == h
-
-
 def _polynomial(cp: np.ndarray, n: int) -> np.ndarray:
     """The rolling polynomial (mod 2^64) of the n-gram at every position."""
     m = len(cp) - n + 1
