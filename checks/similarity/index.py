@@ -20,7 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from .hashset import BucketIndex
-from .parallel import fork_map
+from .parallel import fork_map, shared_array
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
 from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
 
@@ -214,23 +214,32 @@ def corpus_index(pages_list: Sequence[Sequence[str]], labels: Sequence[str], sta
 
 def _hashed(keys: Sequence[str], pages_list: Sequence[Sequence[str]]) -> dict[str, Grams]:
     """`report_ngrams` of each text, `_PACK` texts a job, on both cores when there are many (parallel.py).
-    Each job's n-grams come packed into two arrays (the texts' sets are views of them): thousands of small
-    arrays would leave the heap, and the peak memory, hundreds of MB larger."""
+    The n-grams go into two shared arrays, each job its own region (as long as its texts' raw text: the
+    normalised one is never longer), its texts one after the other, and the texts' sets are views of
+    them: only lengths come back from the workers, and thousands of small arrays do not scatter over
+    the heap."""
     spans = [(a, min(len(keys), a + _PACK)) for a in range(0, len(keys), _PACK)]
+    bound = [sum(sum(len(p or "") for p in pages) + len(pages) for pages in pages_list[a:b]) for a, b in spans]
+    region = np.concatenate(([0], np.cumsum(bound, dtype=np.int64)))
+    seed_buf, passage_buf = shared_array(int(region[-1])), shared_array(int(region[-1]))
 
-    def job(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        sets = [report_ngrams(p) for p in pages_list[spans[i][0] : spans[i][1]]]
-        seed, passage = [g for g, _ in sets], [g for _, g in sets]
-        return (np.concatenate(seed), np.concatenate(passage), np.fromiter(map(len, seed), np.int64, len(sets)),
-                np.fromiter(map(len, passage), np.int64, len(sets)))
+    def job(i: int) -> np.ndarray:
+        lens = np.zeros((spans[i][1] - spans[i][0], 2), np.int64)
+        s_at = p_at = int(region[i])
+        for n, k in enumerate(range(*spans[i])):
+            seed, passage = report_ngrams(pages_list[k])
+            seed_buf[s_at : s_at + len(seed)] = seed
+            passage_buf[p_at : p_at + len(passage)] = passage
+            s_at, p_at = s_at + len(seed), p_at + len(passage)
+            lens[n] = len(seed), len(passage)
+        return lens
 
     out: dict[str, Grams] = {}
-    packs = fork_map(job, len(spans), min_jobs=_PARALLEL_TEXTS // _PACK)
-    for (start, stop), (seed, passage, seed_lens, passage_lens) in zip(spans, packs, strict=True):
-        seed_at, passage_at = np.cumsum(seed_lens) - seed_lens, np.cumsum(passage_lens) - passage_lens
-        for n, k in enumerate(keys[start:stop]):
-            out[k] = (seed[seed_at[n] : seed_at[n] + seed_lens[n]],
-                      passage[passage_at[n] : passage_at[n] + passage_lens[n]])
+    for i, lens in enumerate(fork_map(job, len(spans), min_jobs=_PARALLEL_TEXTS // _PACK)):
+        s_end, p_end = region[i] + np.cumsum(lens[:, 0]), region[i] + np.cumsum(lens[:, 1])
+        for k, se, sl, pe, pl in zip(keys[spans[i][0] : spans[i][1]], s_end.tolist(), lens[:, 0].tolist(),
+                                     p_end.tolist(), lens[:, 1].tolist(), strict=True):
+            out[k] = (seed_buf[se - sl : se], passage_buf[pe - pl : pe])
     return out
 
 

@@ -63,8 +63,12 @@ def test_daemonic_process_works_serially() -> None:
 def test_index_hashed_in_workers_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(5)
     pages = [make_report(rng, team="钢筋班组", company=f"公司{i}", year=2024) for i in range(24)]
+    pages[3], pages[7] = [""], ["，。、 \n", "𠀀𠀁𠀂𠀃𠀄𠀅 钢筋班组"]  # nothing to hash; astral characters
     labels = [f"2024|T{i // 2}" for i in range(24)]
     serial = corpus_index(pages, labels, None)
+    for text, (seed, passage) in zip(pages, serial[0], strict=True):  # each text its own n-grams, packed
+        want = index.report_ngrams(text)
+        assert np.array_equal(seed, want[0]) and np.array_equal(passage, want[1])
     monkeypatch.setattr(index, "_PACK", 5)
     monkeypatch.setattr(index, "_PARALLEL_TEXTS", 10)
     monkeypatch.setattr(parallel, "worker_count", lambda limit=None: 2)
