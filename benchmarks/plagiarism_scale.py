@@ -69,7 +69,9 @@ def _children(pid: int) -> list[int]:
 
 class _MemorySampler(threading.Thread):
     """The largest memory this process and its worker processes held together (PSS summed), sampled
-    four times a second (reading PSS walks the page tables: it costs CPU): the figure that has to fit the machine when the check forks workers."""
+    four times a second while it has workers: the figure that has to fit the machine when the check
+    forks them. Without workers the process's own peak (VmHWM, exact) is the figure, and nothing is
+    sampled: reading PSS walks the page tables, and its CPU would be counted as the check's."""
 
     def __init__(self, every: float = 0.25):
         super().__init__(daemon=True)
@@ -80,8 +82,9 @@ class _MemorySampler(threading.Thread):
         me = os.getpid()
         while not self._stop_event.is_set():
             kids = _children(me)
-            self.workers_seen = max(self.workers_seen, len(kids))
-            self.peak = max(self.peak, _pss_mb(me) + sum(_pss_mb(k) for k in kids))
+            if kids:
+                self.workers_seen = max(self.workers_seen, len(kids))
+                self.peak = max(self.peak, _pss_mb(me) + sum(_pss_mb(k) for k in kids))
             self._stop_event.wait(self.every)
 
     def stop(self) -> float:
