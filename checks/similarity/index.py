@@ -269,14 +269,15 @@ _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of t
 def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CSR structure of the reports' n-grams found in the sorted `vocab`: (indptr, columns, row of each
     entry). Reports in chunks of some millions of n-grams, no Python work per report: a table on the
-    hashes' high bits drops most n-grams outside the vocabulary before the binary search, which is what
-    costs at 30M+ n-grams; chunks keep the temporaries small."""
+    hashes' high bits drops most n-grams outside the vocabulary before the lookup (hashset.py; a binary
+    search is what cost at 30M+ n-grams); chunks keep the temporaries small."""
     lens = np.fromiter((len(g) for g in grams), np.int64, len(grams))
     if not len(vocab) or not lens.sum():
         return np.zeros(len(grams) + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     shift = np.uint32(32 - _BUCKET_BITS)
     table = np.zeros(1 << _BUCKET_BITS, bool)
     table[vocab >> shift] = True
+    where = BucketIndex(vocab)
     ends = np.cumsum(lens)
     spans, start = [], 0
     while start < len(grams):
@@ -289,9 +290,8 @@ def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.n
         start, stop = spans[k]
         flat = np.concatenate(grams[start:stop])
         pos = np.flatnonzero(table[flat >> shift])
-        val = flat[pos]
-        j = np.minimum(np.searchsorted(vocab, val), len(vocab) - 1)
-        hit = vocab[j] == val
+        j = where.find(flat[pos])
+        hit = j >= 0
         bounds = np.searchsorted(pos[hit], ends[start:stop] - (ends[start] - lens[start]))  # `pos` is sorted
         return np.diff(np.concatenate(([0], bounds))), j[hit]
 
