@@ -323,12 +323,19 @@ def find_flags(
             team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
                                   all(j.light for j in team_jobs)))
     warming.join()  # loaded before the fuzzy pass needs it, and before workers fork (they inherit it)
-    by_team = _compare_all(prep, jobs, s)
+    deciding = {key: _deciding(reports, team_jobs) for key, team_jobs in jobs.items()}
+    compared = _compare_all(prep, {key: [j for j, d in zip(team_jobs, deciding[key], strict=True) if d]
+                                   for key, team_jobs in jobs.items()}, s)
     files_of: dict[int, list[int]] = {}
     for i, g in enumerate(group_of):
         files_of.setdefault(g, []).append(i)
     decided = []
-    for (ga, gb), pairs in by_team.items():
+    for (ga, gb), team_jobs in jobs.items():
+        if _decisive(reports, compared[(ga, gb)], s, df.groups) is None:
+            continue
+        done = iter(compared[(ga, gb)])  # the rules flag the teams: the pairs that could not decide, compared now
+        pairs = [next(done) if d else _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
+                 for j, d in zip(team_jobs, deciding[(ga, gb)], strict=True)]
         if (got := _flag(reports, pairs, s, df.groups)) is None:
             continue
         # a flagged pair: every file of one team against every file of the other (slides to pages, slides
@@ -467,26 +474,8 @@ def _clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, 
 def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
           ) -> tuple[Flag, _PairResult] | None:
     """The flag of one pair of teams, and the compared pair of files it rests on, or None."""
-    # the reports (PDF) speak for the team; slides only when no PDF pair was compared
-    best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
-    # few teams tell little about which wording is common: then demand a larger share
-    factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
-        s.clear_share if any(p.clear for p in pairs) else 1.0
-    )
-    short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
-    same, figures = best.figures
-    paragraph = best.longest >= s.paragraph_own * factor and (
-        best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
-    ) or best.prose >= s.paragraph_prose * factor
-    # the query's one clear source, holding the full rare share a copy of anything else would need, is
-    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
-    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
-    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
-            and not clear_copy:
-        strong = short = False
-    reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
-    if not (strong or short or paragraph or reworded):
+    best = _decisive(reports, pairs, s, groups)
+    if best is None:
         return None
     evidence: list[Evidence] = []
     seen: set[tuple] = set()
@@ -517,3 +506,39 @@ def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similarity
         flag_id=_flag_id(ra, rb),
     )
     return flag, best
+
+
+def _decisive(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
+              ) -> _PairResult | None:
+    """The compared pair of files a flag of the two teams would rest on, when the rules flag them."""
+    # the reports (PDF) speak for the team; slides only when no PDF pair was compared
+    best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
+    # few teams tell little about which wording is common: then demand a larger share
+    factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
+    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
+        s.clear_share if any(p.clear for p in pairs) else 1.0
+    )
+    short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
+    same, figures = best.figures
+    paragraph = best.longest >= s.paragraph_own * factor and (
+        best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
+    ) or best.prose >= s.paragraph_prose * factor
+    # the query's one clear source, holding the full rare share a copy of anything else would need, is
+    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
+    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
+    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
+            and not clear_copy:
+        strong = short = False
+    reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
+    return best if strong or short or paragraph or reworded else None
+
+
+def _deciding(reports: Sequence[ReportText], team_jobs: list[_Job]) -> list[bool]:
+    """Per job of a pair of teams: whether the flag decision (`_decisive`) can depend on it. The reports
+    (PDF) speak for the team: where theirs are compared and no pair is a query's clear candidate (which
+    lowers the bar and looks for paraphrase), the other files' pairs only add evidence to a flagged pair,
+    and are compared only then (half the comparisons at scale)."""
+    pdf = [reports[j.a].kind == reports[j.b].kind == "report_pdf" for j in team_jobs]
+    if not any(pdf) or any(j.reword for j in team_jobs):
+        return [True] * len(team_jobs)
+    return pdf
