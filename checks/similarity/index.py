@@ -20,7 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from .hashset import BucketIndex
-from .parallel import fork_map, shared_array
+from .parallel import chunks, fork_map, shared_array
 from .state import STATE_FILE, Grams, Stored, Table, read_state, write_state
 from .text import COMMON_N, NGRAM, normalized_codepoints, seed_and_passage_hashes
 
@@ -264,6 +264,7 @@ _BLOCK_CELLS = 500_000  # dense score cells (queries x reports) per block: 4 MB 
 # which makes the scattered accumulation three times faster than a block of 50 MB
 _PARALLEL_CHUNKS = 4  # this many chunks are looked up on both cores
 _BLOCK_PAIRS = 4_000_000  # shared-feature contributions per block: ~100 MB of temporaries
+_UPPER_RUNS = 16  # runs of consecutive blocks a full rebuild's scoring is cut into (spread over the cores)
 
 
 def feature_matrix(grams: Sequence[np.ndarray], vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -438,7 +439,7 @@ class _Best:
         cell = (j1, k) if by_column else (k, j1)
         w1 = scores[cell]
         scores[cell] = -1.0
-        w2 = np.maximum(scores.max(axis=axis), 0.0) if scores.shape[1 - axis] > 1 else np.zeros(len(rows))
+        w2 = np.maximum(scores.max(axis=axis), 0.0) if scores.shape[axis] > 1 else np.zeros(len(rows))
         scores[cell] = w1
         v1, v2 = self.v1[rows], self.v2[rows]
         take = w1 > v1
@@ -452,6 +453,14 @@ class _Best:
             if by_column:
                 r, c = c, r
             self.pairs.append((rows[hot[r]], c + first, part[(c, r) if by_column else (r, c)]))
+
+    def merge(self, later: _Best) -> None:
+        """Takes in the stats another `_Best` gathered from later blocks (as if it had seen them itself)."""
+        take = later.v1 > self.v1
+        self.v2 = np.where(take, np.maximum(self.v1, later.v2), np.maximum(self.v2, later.v1))
+        self.v1 = np.where(take, later.v1, self.v1)
+        self.i1 = np.where(take, later.i1, self.i1)
+        self.pairs += later.pairs
 
     def emit(self, queries: Sequence[int], top_k: int, clear_floor: float, clear_margin: float,
              runner_up: dict[int, float] | None) -> list[tuple[int, int, float]]:
@@ -482,13 +491,15 @@ def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.nd
     """All reports against all: each pair scored once. A block of rows [a, b) is scored against the
     columns from a on, each row only over the tail of each posting list from itself (posting lists are in
     row order), so the block's square is its upper triangle; the rows take their stats from the block
-    (square made whole), the columns after b theirs from its transpose."""
+    (square made whole), the columns after b theirs from its transpose. Runs of consecutive blocks are
+    scored on both cores, each into its own stats, merged in block order (parallel.py)."""
     n = len(inv)
     tail = (post_ptr[cols + 1] - at).astype(at.dtype)  # postings from the entry's own report on
     row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     cost = np.bincount(row_of, weights=tail, minlength=n)
     del row_of
     own = _Own(groups)
+    blocks = []
     a = 0
     while a < n:
         b, acc = a + 1, float(cost[a])
@@ -496,23 +507,32 @@ def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.nd
         while b < n and b - a < most and acc + cost[b] <= _BLOCK_PAIRS:
             acc += float(cost[b])
             b += 1
-        e0, e1 = int(indptr[a]), int(indptr[b])
-        lens = tail[e0:e1]
-        other = post_rows[_ranges(at[e0:e1], lens)] - a
-        local = np.repeat(np.repeat(np.arange(b - a, dtype=np.int64) * (n - a), np.diff(indptr[a : b + 1])), lens)
-        w = np.repeat(weight[cols[e0:e1]], lens)
-        scores = np.bincount(local + other, weights=w, minlength=(b - a) * (n - a)).reshape(b - a, n - a)
-        del other, local, w
-        scores *= inv[None, a:]
-        scores *= inv[a:b][:, None]
-        square = scores[:, : b - a]
-        square += np.triu(square, 1).T  # the lower triangle from the upper
-        r, c = own.cells(np.arange(a, b), a)
-        scores[r, c] = 0.0  # each row's own team
-        rows = np.arange(a, b)
-        best.update(rows, scores, a)
-        best.update(np.arange(b, n), scores[:, b - a :], a, by_column=True)
+        blocks.append((a, b))
         a = b
+    runs = chunks(len(blocks), _UPPER_RUNS)
+
+    def run(k: int) -> _Best:
+        part = _Best(n, best.min_score)
+        for a, b in blocks[runs[k][0] : runs[k][1]]:
+            e0, e1 = int(indptr[a]), int(indptr[b])
+            lens = tail[e0:e1]
+            other = post_rows[_ranges(at[e0:e1], lens)] - a
+            local = np.repeat(np.repeat(np.arange(b - a, dtype=np.int64) * (n - a), np.diff(indptr[a : b + 1])), lens)
+            w = np.repeat(weight[cols[e0:e1]], lens)
+            scores = np.bincount(local + other, weights=w, minlength=(b - a) * (n - a)).reshape(b - a, n - a)
+            del other, local, w
+            scores *= inv[None, a:]
+            scores *= inv[a:b][:, None]
+            square = scores[:, : b - a]
+            square += np.triu(square, 1).T  # the lower triangle from the upper
+            r, c = own.cells(np.arange(a, b), a)
+            scores[r, c] = 0.0  # each row's own team
+            part.update(np.arange(a, b), scores, a)
+            part.update(np.arange(b, n), scores[:, b - a :], a, by_column=True)
+        return part
+
+    for part in fork_map(run, len(runs), min_jobs=_UPPER_RUNS // 2):  # few blocks: not worth a fork
+        best.merge(part)
 
 
 def _block_scores(qb: np.ndarray, indptr: np.ndarray, cols: np.ndarray, post_ptr: np.ndarray,

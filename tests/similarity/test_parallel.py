@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from checks.similarity import find_flags, index, parallel
-from checks.similarity.index import corpus_index
+from checks.similarity.index import candidates, corpus_index
 from core.model import Flag
 from pipeline.samples.plagiarism import Corpus
 from pipeline.samples.report_text import make_report
@@ -77,6 +77,30 @@ def test_index_hashed_in_workers_equals_serial(monkeypatch: pytest.MonkeyPatch) 
         assert np.array_equal(a1, a2) and np.array_equal(b1, b2)
     for t1, t2 in zip(serial[1:], forked[1:], strict=True):
         assert np.array_equal(t1.hashes, t2.hashes) and np.array_equal(t1.counts, t2.counts)
+
+
+def test_all_pairs_scored_in_workers_equal_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full rebuild's scoring cut into runs of blocks, each run's best candidates gathered apart and
+    merged, finds what one pass over the blocks finds: the same candidates, cosines and runners-up."""
+    rng = random.Random(8)
+    pages = [make_report(rng, team="钢筋班组", company=f"公司{i}", year=2024) for i in range(40)]
+    pages += [p[:4] + pages[k][4:] for k, p in enumerate(pages[:6])]  # some copies, so that some pairs stand out
+    labels = [f"2024|T{i}" for i in range(len(pages))]
+    both, df, _ = corpus_index(pages, labels, None)
+    grams, queries = [g for g, _ in both], list(range(len(pages)))
+
+    def run() -> tuple[list[tuple[int, int, float]], dict[int, float]]:
+        runner_up: dict[int, float] = {}
+        found = candidates(grams, list(range(len(pages))), queries, df, cand_df=3, top_k=5, min_score=0.05,
+                           runner_up=runner_up)
+        return found, runner_up
+
+    monkeypatch.setattr(parallel, "worker_count", lambda limit=None: 0)
+    serial = run()
+    monkeypatch.setattr(parallel, "worker_count", lambda limit=None: 2)
+    monkeypatch.setattr(index, "_BLOCK_CELLS", 40)  # a block of one or two rows: dozens of blocks, 16 runs
+    forked = run()
+    assert serial[0] and forked == serial
 
 
 def test_flags_found_in_workers_equal_serial(corpus: Corpus, flags: list[Flag], monkeypatch: pytest.MonkeyPatch
