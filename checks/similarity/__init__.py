@@ -228,9 +228,7 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
                  ) -> dict[tuple[int, int], list[_PairResult]]:
     """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
     flat = [j for team_jobs in jobs.values() for j in team_jobs]
-    prep.df.ready()  # lookup tables built once here, not in every worker
-    prep.df_seed.ready()
-    prep.df.over(prep.common_df - 1)
+    prep.df.over(prep.common_df - 1)  # the lookup tables alignment asks, built once here, not in every worker
     prep.df_seed.over(prep.rare_df)
     boilerplate_hashes()
     order = _side_sharing_order([(j.a, j.b) for j in flat])
@@ -423,7 +421,7 @@ class _DenseRare:
     def __call__(self, q: int, other: np.ndarray, window: int) -> int:
         if q not in self.cache:
             h = ngram_hashes(normalize_pages(list(self.reports[q].pages)).text, COMMON_N)
-            self.cache[q] = (h, self.df.of(h) <= self.rare_df)
+            self.cache[q] = (h, ~self.df.used_over(h, self.rare_df))
         h, rare = self.cache[q]
         if not len(h) or not len(other):
             return 0
