@@ -211,8 +211,6 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                        light, reword, prose)
 
 
-
-
 @dataclass(frozen=True)
 class _Job:
     """A pair of files to compare (see `_compare`)."""

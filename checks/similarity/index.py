@@ -80,8 +80,8 @@ class DocFreq:
 
     def of(self, h: np.ndarray) -> np.ndarray:
         """Counts of hashes `h` (0 for unknown ones)."""
-        self.ready()
-        assert self._index is not None
+        if self._index is None:  # built on first use: alignment only asks `used_over`
+            self._index = BucketIndex(self.hashes)
         at = self._index.find(h)
         out = np.zeros(len(h), np.int64)
         out[at >= 0] = self.counts[at[at >= 0]]
@@ -98,11 +98,6 @@ class DocFreq:
         if k not in self._over:
             self._over[k] = BucketIndex(self.hashes[self.counts > k])
         return self._over[k]
-
-    def ready(self) -> None:
-        """Builds the lookup table `of` uses (once; before forking workers, so that they share it)."""
-        if self._index is None:
-            self._index = BucketIndex(self.hashes)
 
 
 def _count(sets: Sequence[np.ndarray]) -> Table:
