@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks.similarity import index
-from checks.similarity.index import STATE_FILE, candidates, corpus_index, doc_freq, report_ngrams, shared_rare
+from checks.similarity import index, scoring
+from checks.similarity.index import STATE_FILE, corpus_index, doc_freq, report_ngrams
+from checks.similarity.scoring import candidates, shared_rare
 from checks.similarity.text import (
     COMMON_N,
     ngram_hashes,
@@ -69,8 +70,8 @@ def _brute(grams, group_of, queries, df, cand_df, top_k, min_score, clear_floor,
 @pytest.mark.parametrize("nightly", [False, True])
 def test_blocked_scores_equal_brute_force_cosine(pages: list[list[str]], nightly: bool,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(index, "_BLOCK_CELLS", 90)  # blocks of two queries: every block boundary is crossed
-    monkeypatch.setattr(index, "_CHUNK", 7000)  # n-grams looked up a few reports at a time
+    monkeypatch.setattr(scoring, "_BLOCK_CELLS", 90)  # blocks of two queries: every block boundary is crossed
+    monkeypatch.setattr(scoring, "_CHUNK", 7000)  # n-grams looked up a few reports at a time
     grams = [report_ngrams(p)[0] for p in pages]
     group_of = [i // 2 if i < 10 else i for i in range(len(pages))]  # some teams hand in two files
     queries = list(range(30, 40)) if nightly else list(range(len(pages)))

@@ -107,8 +107,9 @@ def test_sentences_reordered_inside_a_paragraph_stay_one_passage() -> None:
 
 
 def test_a_nightly_run_weighs_candidates_as_a_full_run_does(corpus: Corpus) -> None:
-    from checks.similarity import _full_norms
-    from checks.similarity.index import candidates, corpus_ngrams, doc_freq
+    from checks.similarity.index import corpus_ngrams, doc_freq
+    from checks.similarity.scoring import candidates
+    from checks.similarity.selection import full_norms
 
     reports = corpus.reports(with_slides=False)
     grams = [g for g, _ in corpus_ngrams([r.pages for r in reports], None)]
@@ -117,7 +118,7 @@ def test_a_nightly_run_weighs_candidates_as_a_full_run_does(corpus: Corpus) -> N
     few = [c.copier for c in corpus.cases]  # a nightly run: a few new reports against the archive
     full = {(q, o): v for q, o, v in candidates(grams, group_of, group_of, df, cand_df=3, top_k=5, min_score=0.0)}
     nightly = candidates(grams, group_of, few, df, cand_df=3, top_k=5, min_score=0.0)
-    fixed = _full_norms(nightly, grams, few, df, 3)
+    fixed = full_norms(nightly, grams, few, df, 3)
     pairs = [(q, o, v, w) for (q, o, v), (_, _, w) in zip(nightly, fixed, strict=True) if (q, o) in full]
     assert pairs
     assert all(abs(w - full[(q, o)]) < 1e-3 for q, o, _, w in pairs)

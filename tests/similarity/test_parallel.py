@@ -9,8 +9,9 @@ import random
 import numpy as np
 import pytest
 
-from checks.similarity import find_flags, index, parallel
-from checks.similarity.index import candidates, corpus_index
+from checks.similarity import find_flags, index, parallel, scoring
+from checks.similarity.index import corpus_index
+from checks.similarity.scoring import candidates
 from core.model import Flag
 from pipeline.samples.plagiarism import Corpus
 from pipeline.samples.report_text import make_report
@@ -98,7 +99,7 @@ def test_all_pairs_scored_in_workers_equal_serial(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(parallel, "worker_count", lambda limit=None: 0)
     serial = run()
     monkeypatch.setattr(parallel, "worker_count", lambda limit=None: 2)
-    monkeypatch.setattr(index, "_BLOCK_CELLS", 40)  # a block of one or two rows: dozens of blocks, 16 runs
+    monkeypatch.setattr(scoring, "_BLOCK_CELLS", 40)  # a block of one or two rows: dozens of blocks, 16 runs
     forked = run()
     assert serial[0] and forked == serial
 
