@@ -10,7 +10,6 @@ reports' own (slides.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import threading
@@ -21,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from core.model import CopyRatios, Evidence, Flag, FlagSide, ReportText
+from core.model import CopyRatios, Evidence, Flag, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
 from .boilerplate import boilerplate_hashes, boilerplate_mask, common_mask
+from .decision import can_decide, deciding_pair, flag_of
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, corpus_index
@@ -97,19 +97,8 @@ class SimilarityParams:
 Settings = SimilarityParams  # the name callers used before
 
 
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")  # in the original text, where spaces and points still part figures
 _YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _ident(r: ReportText) -> str:
-    t, c = _PUNCT.sub("", r.team or ""), _PUNCT.sub("", r.company or "")
-    return f"{c}|{t}" if t and c else ""
-
-
-def _flag_id(a: ReportText, b: ReportText) -> str:
-    key = f"{a.year}|{a.team_id}|{b.year}|{b.team_id}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 _SIDES_KEPT = 256  # prepared sides kept while comparing (each ~100 KB; all of them would cost GBs at scale)
@@ -321,7 +310,7 @@ def find_flags(
             team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
                                   all(j.light for j in team_jobs)))
     warming.join()  # loaded before the fuzzy pass needs it, and before workers fork (they inherit it)
-    deciding = {key: _deciding(reports, team_jobs) for key, team_jobs in jobs.items()}
+    deciding = {key: can_decide(reports, team_jobs) for key, team_jobs in jobs.items()}
     compared = _compare_all(prep, {key: [j for j, d in zip(team_jobs, deciding[key], strict=True) if d]
                                    for key, team_jobs in jobs.items()}, s)
     files_of: dict[int, list[int]] = {}
@@ -329,12 +318,12 @@ def find_flags(
         files_of.setdefault(g, []).append(i)
     decided = []
     for (ga, gb), team_jobs in jobs.items():
-        if _decisive(reports, compared[(ga, gb)], s, df.groups) is None:
+        if deciding_pair(reports, compared[(ga, gb)], s, df.groups) is None:
             continue
         done = iter(compared[(ga, gb)])  # the rules flag the teams: the pairs that could not decide, compared now
         pairs = [next(done) if d else _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
                  for j, d in zip(team_jobs, deciding[(ga, gb)], strict=True)]
-        if (got := _flag(reports, pairs, s, df.groups)) is None:
+        if (got := flag_of(reports, pairs, s, df.groups)) is None:
             continue
         # a flagged pair: every file of one team against every file of the other (slides to pages, slides
         # to slides), so that each copied passage is shown wherever it is
@@ -349,7 +338,7 @@ def find_flags(
             for p in pairs:
                 _grow(prep, p, s.grow_rounds)
         project_slides(prep, pairs)
-        decided.append(_flag(reports, pairs, s, df.groups) or got)
+        decided.append(flag_of(reports, pairs, s, df.groups) or got)
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
 
 
@@ -388,76 +377,3 @@ def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> li
         return done[i]
 
     return [f.model_copy(update={"ratios_a": ratios(best.a), "ratios_b": ratios(best.b)}) for f, best in decided]
-
-
-def _flag(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
-          ) -> tuple[Flag, _PairResult] | None:
-    """The flag of one pair of teams, and the compared pair of files it rests on, or None."""
-    best = _decisive(reports, pairs, s, groups)
-    if best is None:
-        return None
-    evidence: list[Evidence] = []
-    seen: set[tuple] = set()
-    pdf_first = sorted(pairs, key=lambda p: (reports[p.a].kind != "report_pdf", reports[p.b].kind != "report_pdf", -p.chars))
-    for p in pdf_first:
-        for e in p.evidence:
-            key = (e.a_text, e.b_text)
-            if key not in seen:
-                seen.add(key)
-                evidence.append(e)
-    evidence = evidence[: s.max_evidence]  # the reports' own passages first, in reading order
-    if not evidence:
-        return None
-    ra, rb = reports[best.a], reports[best.b]
-    same = ra.year != rb.year and (ra.team_id == rb.team_id or (_ident(ra) and _ident(ra) == _ident(rb)))
-
-    def side(r: ReportText) -> FlagSide:
-        return FlagSide(year=r.year, team_id=r.team_id, file=r.file, team=r.team, company=r.company)
-
-    flag = Flag(
-        a=side(ra),
-        b=side(rb),
-        kind="self_prior_year" if same else "cross_team",
-        similarity=round(max(best.ratio_a, best.ratio_b), 4),
-        copy_ratio_a=round(best.ratio_a, 4),
-        copy_ratio_b=round(best.ratio_b, 4),
-        evidence=evidence,
-        flag_id=_flag_id(ra, rb),
-    )
-    return flag, best
-
-
-def _decisive(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
-              ) -> _PairResult | None:
-    """The compared pair of files a flag of the two teams would rest on, when the rules flag them."""
-    # the reports (PDF) speak for the team; slides only when no PDF pair was compared
-    best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
-    # few teams tell little about which wording is common: then demand a larger share
-    factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
-    strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
-        s.clear_share if any(p.clear for p in pairs) else 1.0
-    )
-    short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
-    same, figures = best.figures
-    paragraph = best.longest >= s.paragraph_own * factor and (
-        best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
-    ) or best.prose >= s.paragraph_prose * factor
-    # the query's one clear source, holding the full rare share a copy of anything else would need, is
-    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
-    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
-    if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
-            and not clear_copy:
-        strong = short = False
-    reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
-    return best if strong or short or paragraph or reworded else None
-
-
-def _deciding(reports: Sequence[ReportText], team_jobs: list[_Job]) -> list[bool]:
-    """Per job of a pair of teams: whether the flag decision (`_decisive`) can depend on it. The reports
-    (PDF) speak for the team: where theirs are compared and no pair is a query's clear candidate (which
-    lowers the bar and looks for paraphrase), the other files' pairs only add evidence to a flagged pair,
-    and are compared only then (half the comparisons at scale)."""
-    pdf = [reports[j.a].kind == reports[j.b].kind == "report_pdf" for j in team_jobs]
-    if not any(pdf) or any(j.reword for j in team_jobs):
-        return [True] * len(team_jobs)
-    return pdf

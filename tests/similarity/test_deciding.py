@@ -25,7 +25,7 @@ def _run(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Flag], i
 def test_only_pairs_that_can_decide_are_compared_before_the_flag(corpus: Corpus, flags: list[Flag],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     lazily, fewer = _run(corpus, monkeypatch)
-    monkeypatch.setattr(similarity, "_deciding", lambda reports, team_jobs: [True] * len(team_jobs))
+    monkeypatch.setattr(similarity, "can_decide", lambda reports, team_jobs: [True] * len(team_jobs))
     eagerly, every = _run(corpus, monkeypatch)
     assert flags and [f.model_dump() for f in lazily] == [f.model_dump() for f in eagerly] == [
         f.model_dump() for f in flags]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from checks.similarity import SimilarityParams, _flag, _PairResult
+from checks.similarity import SimilarityParams, _PairResult
+from checks.similarity.decision import flag_of
 from core.model import Evidence, ReportText
 
 
@@ -20,26 +21,26 @@ def _pair(**kw) -> _PairResult:
 
 def test_the_clear_source_needs_half_the_rare_share() -> None:
     s = SimilarityParams()
-    assert _flag(_reports(), [_pair(clear=False)], s, groups=600) is None
-    assert _flag(_reports(), [_pair(clear=True)], s, groups=600) is not None
-    assert _flag(_reports(), [_pair(clear=True, rare_share=0.02)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(clear=False)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(clear=True)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(clear=True, rare_share=0.02)], s, groups=600) is None
 
 
 def test_figures_of_its_own_veto_the_clear_source_too() -> None:
     s = SimilarityParams()
-    assert _flag(_reports(), [_pair(clear=True, figures=(1, 8))], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(clear=True, figures=(1, 8))], s, groups=600) is None
 
 
 def test_a_long_stretch_of_running_text_with_the_source_figures_is_a_paragraph_copy() -> None:
     s = SimilarityParams()
     weak = {"rare_chars": 3, "rare_share": 0.005, "chars": 150}
-    assert _flag(_reports(), [_pair(**weak)], s, groups=600) is None
-    assert _flag(_reports(), [_pair(**weak, prose=120)], s, groups=600) is not None
-    assert _flag(_reports(), [_pair(**weak, prose=60)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**weak)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**weak, prose=120)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(**weak, prose=60)], s, groups=600) is None
 
 
 def test_the_clear_source_with_the_full_rare_share_is_not_vetoed_on_edited_figures() -> None:
     s = SimilarityParams()
     edited = {"rare_share": 0.07, "figures": (2, 8)}  # a copier changed most figures (or OCR garbled them)
-    assert _flag(_reports(), [_pair(clear=True, **edited)], s, groups=600) is not None
-    assert _flag(_reports(), [_pair(clear=False, **edited)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(clear=True, **edited)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(clear=False, **edited)], s, groups=600) is None
