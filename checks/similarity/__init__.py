@@ -15,20 +15,21 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from core.model import CopyRatios, Evidence, Flag, ReportText
+from core.model import CopyRatios, Flag, ReportText
 
 from .align import Params, Passage, Side, align, copied_chars, figures_in, prose_chars, rare_total
 from .boilerplate import boilerplate_hashes, boilerplate_mask, common_mask
+from .compared import FileJob, PairResult
 from .decision import can_decide, deciding_pair, flag_of
 from .densify import densify_both, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, corpus_index
 from .parallel import fork_map
+from .params import SimilarityParams
 from .paraphrase import ParaphraseParams, paraphrase_passages
 from .ratios import Source, report_ratios
 from .scoring import candidates, shared_rare
@@ -38,60 +39,6 @@ from .text import COMMON_N, ngram_hashes, normalize_pages, original
 from .tokens import warm_tokenizer
 
 __all__ = ["ParaphraseParams", "Params", "Settings", "SimilarityParams", "find_flags"]
-
-
-@dataclass(frozen=True)
-class SimilarityParams:
-    """Every threshold of the check, one typed set passed in (the caller reads settings, never checks/);
-    chosen with benchmarks/plagiarism.py (see its output for the figures). `align` holds the first
-    alignment pass's, `paraphrase` the paraphrase pass's."""
-
-    common_min: int = 5  # an n-gram in at least this many teams ...
-    common_frac: float = 0.02  # ... or this share of all teams is common wording, never evidence
-    # candidates are weighed on n-grams of at most this many teams: a copy's fingerprint. Wording more teams
-    # share is the template's and the subject's; weighed, it buries a copied paragraph under the pairs
-    # that merely share a subject (and it costs time)
-    cand_df_max: int = 3
-    rare_df: int = 3  # n-grams of at most this many teams are a copy's fingerprint
-    top_k: int = 10
-    min_cosine: float = 0.15
-    # a query's best few candidates below min_cosine are still aligned (first pass only, cheap): one copied
-    # paragraph moves a report's cosine little, but its source still ranks among the first
-    probe_k: int = 3
-    probe_floor: float = 0.05
-    probe_shared: int = 40  # ... when they share this many 10-grams of at most rare_df teams ...
-    probe_window: int = 200  # ... inside this many characters of the query (a copied paragraph packs them)
-    min_rare_share: float = 0.055  # flag when the passages hold this share of a report's rare n-grams ...
-    min_rare: int = 12  # ... and at least this many of them ...
-    min_chars: int = 120  # ... and this many copied characters of A in all;
-    min_ratio: float = 0.25  # or: a side's copy ratio reaches this (short reports) with min_rare rare n-grams
-    # or: the other report is the query's one clear source (paraphrase.margin above the next candidate on
-    # rare n-grams) and the passages hold this share of min_rare_share (and min_rare, min_chars)
-    clear_share: float = 0.5
-    small_corpus: int = 40  # below this many teams the share needed grows (up to 6x)
-    ratio_min_length: int = 400  # a side shorter than this has no meaningful copy ratio
-    max_evidence: int = 200  # a reshuffled copy is one piece of evidence per line
-    # a pair that only just passes, whose aligned sentences carry different figures throughout, is two
-    # teams filling in the same template on the same subject, not a copy (small corpora show it most)
-    figures_share: float = 0.085  # below this rare share ...
-    figures_min: int = 4  # ... with at least this many figures in the passages ...
-    figures_agree: float = 0.5  # ... fewer than this share of them the same on both sides: no flag
-    # one copied paragraph: a single passage with this many of the team's own characters whose figures all
-    # agree (another team filling in the same template has its own figures) and this many rare n-grams
-    paragraph_own: int = 70
-    paragraph_rare: int = 20
-    # ... or, fewer rare n-grams (its words the template's), but this many figures, all the source's: its
-    # facts are copied (another team's paragraph on the same template carries its own dates and counts)
-    paragraph_figures: int = 4
-    # ... or a passage of this much running text (table rows and template aside) whose figures (at least
-    # align.prose_figures) are all the source's, however common its phrases (align.Params.prose_run)
-    paragraph_prose: int = 100
-    densify: bool = True  # complete a copy's passages sentence by sentence inside its copied blocks
-    # ... and, once the pair is flagged, follow its copied blocks outwards this many rounds (densify.margin
-    # each): a copy anchored only in its middle (OCR noise, edits throughout) is shown to its edges
-    grow_rounds: int = 6
-    align: Params = field(default_factory=Params)
-    paraphrase: ParaphraseParams = field(default_factory=ParaphraseParams)
 
 
 Settings = SimilarityParams  # the name callers used before
@@ -129,27 +76,6 @@ class _Prepared:
         return self.cache[i]
 
 
-@dataclass
-class _PairResult:
-    a: int
-    b: int
-    cosine: float
-    ratio_a: float
-    ratio_b: float
-    chars: int
-    evidence: list[Evidence]
-    decisive_ratio: float = 0.0  # the larger copy ratio of a side long enough for a ratio to mean something
-    rare_chars: int = 0  # distinct shared rare n-grams inside the passages
-    rare_share: float = 0.0  # ... as a share of the rare n-grams of the report that has fewer
-    longest: int = 0  # own (not common) characters of the longest first-pass passage whose figures all agree
-    figures: tuple[int, int] = (0, 0)  # figures inside the passages: the same on both sides, all
-    paraphrased: int = 0  # characters of A in chains of sentences rewritten in order (paraphrase.py)
-    passages: list[Passage] = field(default_factory=list)  # all passages, normalised positions
-    light: bool = False  # first pass only (a probe): compared again in full once flagged
-    clear: bool = False  # the other report is the query's one clear source by candidate cosine
-    prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
-
-
 def _exact_figures(a: Side, b: Side, p: Passage) -> bool:
     """The passage carries figures and all of them are the source's: copied, not written to a template."""
     same, total = same_figures(a, b, [p])
@@ -165,7 +91,7 @@ def _own_measurements(a: Side, b: Side, p: Passage) -> bool:
 
 
 def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False,
-             light: bool = False) -> _PairResult:
+             light: bool = False) -> PairResult:
     a, b = prep.side(ia), prep.side(ib)
     passages, rare = align(a, b, s.align, fuzzy=not light)
     paraphrased = 0
@@ -198,23 +124,12 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     fa, fb = prep.reports[ia].file, prep.reports[ib].file
     for e in ev:
         e.a_file, e.b_file = fa, fb
-    return _PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
+    return PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
                        light, reword, prose)
 
 
-@dataclass(frozen=True)
-class _Job:
-    """A pair of files to compare (see `_compare`)."""
-
-    a: int
-    b: int
-    cosine: float
-    reword: bool
-    light: bool
-
-
-def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: SimilarityParams
-                 ) -> dict[tuple[int, int], list[_PairResult]]:
+def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[FileJob]], s: SimilarityParams
+                 ) -> dict[tuple[int, int], list[PairResult]]:
     """Every job compared, on both cores when there are many (parallel.py), grouped as `jobs` is."""
     flat = [j for team_jobs in jobs.values() for j in team_jobs]
     prep.df.over(prep.common_df - 1)  # the lookup tables alignment asks, built once here, not in every worker
@@ -222,11 +137,11 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[_Job]], s: Si
     boilerplate_hashes()
     order = _side_sharing_order([(j.a, j.b) for j in flat])
 
-    def job(k: int) -> _PairResult:
+    def job(k: int) -> PairResult:
         j = flat[order[k]]
         return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
 
-    results: list[_PairResult | None] = [None] * len(flat)
+    results: list[PairResult | None] = [None] * len(flat)
     for k, r in zip(order, fork_map(job, len(flat)), strict=True):
         results[k] = r
     done = iter(results)
@@ -289,7 +204,7 @@ def find_flags(
     del both, grams  # the n-gram sets (hundreds of MB at scale) are done with: workers need not share them
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
     reword = clear_candidates(found, s.paraphrase, runner_up)
-    jobs: dict[tuple[int, int], list[_Job]] = {}  # per pair of teams, its pairs of files to compare
+    jobs: dict[tuple[int, int], list[FileJob]] = {}  # per pair of teams, its pairs of files to compare
     seen: set[tuple[int, int]] = set()
     light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
     for qa, qb, cos in found + probes:
@@ -300,14 +215,14 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        jobs.setdefault((ga, gb), []).append(_Job(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light))
+        jobs.setdefault((ga, gb), []).append(FileJob(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light))
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
     for (ga, gb), team_jobs in jobs.items():
         pa, pb = pdf_of.get(ga), pdf_of.get(gb)
         if pa is not None and pb is not None and (pa, pb) not in seen:
             seen.add((pa, pb))
-            team_jobs.append(_Job(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
+            team_jobs.append(FileJob(pa, pb, 0.0, any((j.a, j.b) in reword for j in team_jobs),
                                   all(j.light for j in team_jobs)))
     warming.join()  # loaded before the fuzzy pass needs it, and before workers fork (they inherit it)
     deciding = {key: can_decide(reports, team_jobs) for key, team_jobs in jobs.items()}
@@ -342,7 +257,7 @@ def find_flags(
     return sorted(_with_ratios(prep, decided), key=lambda f: (-f.similarity, f.flag_id))
 
 
-def _grow(prep: _Prepared, r: _PairResult, rounds: int) -> None:
+def _grow(prep: _Prepared, r: PairResult, rounds: int) -> None:
     """A flagged pair's passages completed outwards from its copied blocks (densify_both over `rounds`),
     its ratios and evidence with them. Updates `r` in place; never runs before the flag is decided."""
     if not r.passages or "report_ppt" in (prep.reports[r.a].kind, prep.reports[r.b].kind):
@@ -359,7 +274,7 @@ def _grow(prep: _Prepared, r: _PairResult, rounds: int) -> None:
         e.a_file, e.b_file = prep.reports[r.a].file, prep.reports[r.b].file
 
 
-def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, _PairResult]]) -> list[Flag]:
+def _with_ratios(prep: _Prepared, decided: list[tuple[Flag, PairResult]]) -> list[Flag]:
     """Each flag with the CNKI-style ratios of both sides' reports over all flags they are in."""
     sources: dict[int, list[Source]] = {}
     for f, best in decided:

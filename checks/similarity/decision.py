@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from core.model import Evidence, Flag, FlagSide, ReportText
 
 if TYPE_CHECKING:
-    from . import SimilarityParams, _Job, _PairResult
+    from .compared import FileJob, PairResult
+    from .params import SimilarityParams
 
 __all__ = ["can_decide", "deciding_pair", "flag_of"]
 
@@ -29,8 +30,8 @@ def _flag_id(a: ReportText, b: ReportText) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def flag_of(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
-            ) -> tuple[Flag, _PairResult] | None:
+def flag_of(reports: Sequence[ReportText], pairs: list[PairResult], s: SimilarityParams, groups: int
+            ) -> tuple[Flag, PairResult] | None:
     """The flag of one pair of teams, and the compared pair of files it rests on, or None."""
     best = deciding_pair(reports, pairs, s, groups)
     if best is None:
@@ -66,8 +67,8 @@ def flag_of(reports: Sequence[ReportText], pairs: list[_PairResult], s: Similari
     return flag, best
 
 
-def deciding_pair(reports: Sequence[ReportText], pairs: list[_PairResult], s: SimilarityParams, groups: int
-                  ) -> _PairResult | None:
+def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: SimilarityParams, groups: int
+                  ) -> PairResult | None:
     """The compared pair of files a flag of the two teams would rest on, when the rules flag them."""
     # the reports (PDF) speak for the team; slides only when no PDF pair was compared
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
@@ -91,7 +92,7 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[_PairResult], s: Si
     return best if strong or short or paragraph or reworded else None
 
 
-def can_decide(reports: Sequence[ReportText], team_jobs: list[_Job]) -> list[bool]:
+def can_decide(reports: Sequence[ReportText], team_jobs: list[FileJob]) -> list[bool]:
     """Per job of a pair of teams: whether the flag decision (`deciding_pair`) can depend on it. The reports
     (PDF) speak for the team: where theirs are compared and no pair is a query's clear candidate (which
     lowers the bar and looks for paraphrase), the other files' pairs only add evidence to a flagged pair,

@@ -17,7 +17,7 @@ from .paraphrase import ParaphraseParams
 from .text import COMMON_N, ngram_hashes, normalize_pages
 
 if TYPE_CHECKING:
-    from . import SimilarityParams
+    from .params import SimilarityParams
 
 __all__ = ["DenseRare", "clear_candidates", "full_norms", "split_candidates"]
 

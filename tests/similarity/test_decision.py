@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from checks.similarity import SimilarityParams, _PairResult
+from checks.similarity import SimilarityParams
+from checks.similarity.compared import PairResult
 from checks.similarity.decision import flag_of
 from core.model import Evidence, ReportText
 
@@ -12,11 +13,11 @@ def _reports() -> list[ReportText]:
                        sha256=t, pages=["正文"]) for t in ("甲", "乙")]
 
 
-def _pair(**kw) -> _PairResult:
+def _pair(**kw) -> PairResult:
     base = {"a": 0, "b": 1, "cosine": 0.3, "ratio_a": 0.05, "ratio_b": 0.05, "chars": 200,
             "evidence": [Evidence(a_page=2, a_text="某段", b_page=2, b_text="某段", chars=40)],
             "rare_chars": 20, "rare_share": 0.04, "figures": (0, 0)}
-    return _PairResult(**{**base, **kw})
+    return PairResult(**{**base, **kw})
 
 
 def test_the_clear_source_needs_half_the_rare_share() -> None:
