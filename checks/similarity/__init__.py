@@ -141,11 +141,9 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[FileJob]], s:
         j = flat[order[k]]
         return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
 
-    results: list[PairResult | None] = [None] * len(flat)
-    for k, r in zip(order, fork_map(job, len(flat)), strict=True):
-        results[k] = r
-    done = iter(results)
-    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}  # type: ignore[misc]
+    by_job = dict(zip(order, fork_map(job, len(flat)), strict=True))
+    done = (by_job[k] for k in range(len(flat)))
+    return {key: [next(done) for _ in team_jobs] for key, team_jobs in jobs.items()}
 
 
 def _side_sharing_order(pairs: list[tuple[int, int]]) -> list[int]:
