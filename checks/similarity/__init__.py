@@ -91,7 +91,7 @@ def _own_measurements(a: Side, b: Side, p: Passage) -> bool:
 
 
 def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityParams, reword: bool = False,
-             light: bool = False) -> PairResult:
+             light: bool = False, clear: bool = False) -> PairResult:
     a, b = prep.side(ia), prep.side(ib)
     passages, rare = align(a, b, s.align, fuzzy=not light)
     paraphrased = 0
@@ -125,7 +125,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     for e in ev:
         e.a_file, e.b_file = fa, fb
     return PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
-                       light, reword, prose)
+                       light, clear, prose)
 
 
 def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[FileJob]], s: SimilarityParams
@@ -139,7 +139,7 @@ def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[FileJob]], s:
 
     def job(k: int) -> PairResult:
         j = flat[order[k]]
-        return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
+        return _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light, clear=j.clear)
 
     by_job = dict(zip(order, fork_map(job, len(flat)), strict=True))
     done = (by_job[k] for k in range(len(flat)))
@@ -201,7 +201,8 @@ def find_flags(
               and dense(q, both[o][1], s.probe_window) >= s.probe_shared]
     del both, grams  # the n-gram sets (hundreds of MB at scale) are done with: workers need not share them
     prep = _Prepared(reports, df_passage, df, common_df, s.rare_df)
-    reword = clear_candidates(found, s.paraphrase, runner_up)
+    clear = clear_candidates(found, s.paraphrase, runner_up, group_of)
+    reword = clear | clear_candidates(found, s.paraphrase, runner_up, group_of, s.paraphrase.reword_margin)
     jobs: dict[tuple[int, int], list[FileJob]] = {}  # per pair of teams, its pairs of files to compare
     seen: set[tuple[int, int]] = set()
     light = {(q, o) for q, o, _ in probes} | {(o, q) for q, o, _ in probes}
@@ -213,7 +214,7 @@ def find_flags(
         if (qa, qb) in seen:
             continue
         seen.add((qa, qb))
-        jobs.setdefault((ga, gb), []).append(FileJob(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light))
+        jobs.setdefault((ga, gb), []).append(FileJob(qa, qb, cos, (qa, qb) in reword, (qa, qb) in light, (qa, qb) in clear))
     # the reports themselves decide: a pair found through slides is compared PDF to PDF too
     pdf_of = {g: i for i, (g, r) in enumerate(zip(group_of, reports, strict=True)) if r.kind == "report_pdf"}
     for (ga, gb), team_jobs in jobs.items():
@@ -234,14 +235,14 @@ def find_flags(
         if deciding_pair(reports, compared[(ga, gb)], s, df.groups) is None:
             continue
         done = iter(compared[(ga, gb)])  # the rules flag the teams: the pairs that could not decide, compared now
-        pairs = [next(done) if d else _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light)
+        pairs = [next(done) if d else _compare(prep, j.a, j.b, j.cosine, s, j.reword, light=j.light, clear=j.clear)
                  for j, d in zip(team_jobs, deciding[(ga, gb)], strict=True)]
         if (got := flag_of(reports, pairs, s, df.groups)) is None:
             continue
         # a flagged pair: every file of one team against every file of the other (slides to pages, slides
         # to slides), so that each copied passage is shown wherever it is
         reword_pair = any(p.paraphrased for p in pairs)
-        pairs[:] = [_compare(prep, p.a, p.b, p.cosine, s, reword_pair) if p.light else p for p in pairs]
+        pairs[:] = [_compare(prep, p.a, p.b, p.cosine, s, reword_pair, clear=p.clear) if p.light else p for p in pairs]
         for ia in files_of[ga]:
             for ib in files_of[gb]:
                 if (ia, ib) not in seen:

@@ -41,5 +41,6 @@ class FileJob:
     a: int
     b: int
     cosine: float
-    reword: bool
+    reword: bool  # look for sentences rewritten in order (this pair or its teams' reports are a clear source)
     light: bool
+    clear: bool = False  # this pair itself: the other file is the query's one clear source

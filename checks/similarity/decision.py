@@ -82,13 +82,17 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: Sim
     paragraph = best.longest >= s.paragraph_own * factor and (
         best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
     ) or best.prose >= s.paragraph_prose * factor
-    # the query's one clear source, holding the full rare share a copy of anything else would need, is
-    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass)
-    clear_copy = any(p.clear for p in pairs) and best.rare_share >= s.min_rare_share * factor
+    # the report's one clear source, holding the full rare share a copy of anything else would need, is
+    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass).
+    # The reports' own pair must be the clear one: slides alike by their headings are no clear source
+    clear_copy = best.clear and best.rare_share >= s.min_rare_share * factor
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
             and not clear_copy:
         strong = short = False
-    reworded = max(p.paraphrased for p in pairs) >= s.paraphrase.min_chain_chars * factor
+    if best.rare_share < s.figures_none_share and figures >= s.figures_none_min and not same:
+        strong = short = False
+    chain = s.paraphrase.min_chain_chars * factor * (1.0 if any(p.clear for p in pairs) else s.paraphrase.unclear_chain_factor)
+    reworded = max(p.paraphrased for p in pairs) >= chain
     return best if strong or short or paragraph or reworded else None
 
 

@@ -25,6 +25,9 @@ from .text import NGRAM
 _DIGITS = re.compile(r"\d+")
 _FIGURE = re.compile(r"\d{2,}")  # one digit is a list number or a count anyone may share
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a measurement: figures glued to letters name a standard (gb50205), a grade (q355b) or a model, which
+# every team on the subject cites alike
+_MEASURE = re.compile(r"(?<![a-z0-9])\d{2,}(?![a-z0-9])")
 
 
 def _folded(text: str) -> str:
@@ -183,14 +186,15 @@ def _densify_once(a: Side, b: Side, passages: list[Passage], **kw) -> list[Passa
 
 
 def same_figures(a: Side, b: Side, passages: list[Passage]) -> tuple[int, int]:
-    """(figures of A's passages also in B's passage, all figures of A's passages), years left out.
+    """(measurements of A's passages also in B's passage, all measurements of A's passages), years and
+    identifiers left out.
 
     Reports written to the same template on the same subject share whole sentences whose figures
     differ (each team measured its own work); a copy keeps at least part of the source's figures."""
     same = total = 0
     for p in passages:
-        fa = [f for f in _FIGURE.findall(a.nt.text[p.a_start : p.a_end]) if not _YEAR.fullmatch(f)]
-        fb = set(_FIGURE.findall(b.nt.text[p.b_start : p.b_end]))
+        fa = [f for f in _MEASURE.findall(a.nt.text[p.a_start : p.a_end]) if not _YEAR.fullmatch(f)]
+        fb = set(_MEASURE.findall(b.nt.text[p.b_start : p.b_end]))
         total += len(fa)
         same += sum(f in fb for f in fa)
     return same, total

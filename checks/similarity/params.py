@@ -47,6 +47,10 @@ class SimilarityParams:
     figures_share: float = 0.085  # below this rare share ...
     figures_min: int = 4  # ... with at least this many figures in the passages ...
     figures_agree: float = 0.5  # ... fewer than this share of them the same on both sides: no flag
+    # and not one of this many figures the same, below this rare share, whatever else: a copy keeps some of
+    # its source's figures (a copier who changes each of them with even odds keeps one of 8 in 99 %)
+    figures_none_min: int = 8
+    figures_none_share: float = 0.17
     # one copied paragraph: a single passage with this many of the team's own characters whose figures all
     # agree (another team filling in the same template has its own figures) and this many rare n-grams
     paragraph_own: int = 70

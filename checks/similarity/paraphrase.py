@@ -37,12 +37,17 @@ class ParaphraseParams:
     margin: float = 3.0  # ... and beat the query's next candidate by this factor: the one source;
     floor: float = 0.14  # or reach this and beat the next by `clear_margin`
     clear_margin: float = 3.0  # (on rare n-grams the crowd of same-subject reports stays far below a source)
+    # sentences rewritten in order are looked for with a query's best from this margin over any other team's
+    # (the chain rules below guard the flag; a clear source, by the margins above, also lowers other bars)
+    reword_margin: float = 2.0
     sentence_score: float = 0.34  # weighted overlap (Dice) of two sentences' folded words to match
     grow_score: float = 0.2  # ... or this, where a chain leads (the next sentence on its diagonal)
     min_words: int = 2  # a sentence with fewer content words is not compared
     max_skip: int = 2  # sentences a chain may skip on either side (an own sentence inserted, one dropped)
     min_chain: int = 5  # matched sentences a chain needs to be a copy ...
-    min_chain_chars: int = 120  # ... and characters of A
+    min_chain_chars: int = 120  # ... and characters of A (this many times 2.5 where the source is not clear:
+    # a rewritten copy of 30 % of a report runs to a thousand or more, chains between mere look-alikes to 200)
+    unclear_chain_factor: float = 2.5
     figures_min: int = 4  # a chain with this many figures ...
     figures_agree: float = 0.34  # ... fewer than this share of them the source's is no copy
 

@@ -109,7 +109,7 @@ def candidates(
     """(query, other, cosine) for each query's top-k most similar reports of other groups, plus its best
     one below `min_score` when that reaches `clear_floor` and `clear_margin` times the next (a rewritten
     copy keeps less rare wording, but still far more with its source than with anything else).
-    `runner_up`, when given, receives each query's second-best cosine.
+    `runner_up`, when given, receives each query's best cosine with any team but its best candidate's.
 
     Scores are accumulated over posting lists (n-gram -> reports) into a dense block of queries x reports:
     every pair of reports shares some rare n-gram in a large corpus, so the score matrix is dense and a
@@ -140,16 +140,16 @@ def candidates(
     del rows
     groups = np.asarray(group_of, dtype=np.int64)
     inv = 1.0 / norms
-    best = _Best(n, min_score)
+    own = _Own(groups)
+    best = _Best(n, min_score, own)
     if len(queries) == n:  # a full rebuild: each pair once, the upper triangle (half the work)
         at = np.empty(len(cols), post.data.dtype)  # position in the posting lists of each entry of `cols`
         at[post.data - 1] = np.arange(len(cols), dtype=post.data.dtype)
         del post
-        _upper(indptr, cols, at, post_ptr, post_rows, weight, inv, groups, best)
+        _upper(indptr, cols, at, post_ptr, post_rows, weight, inv, own, best)
     else:
         del post
         q = np.asarray(queries, dtype=np.int64)
-        own = _Own(groups)
         for qb in _blocks(q, feat_cost[q], n):
             scores = _block_scores(qb, indptr, cols, post_ptr, post_rows, post_len, weight, n)
             scores *= inv[None, :]
@@ -170,22 +170,27 @@ class _Own:
 
     def cells(self, rows: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
         """(row in `rows`, column - first) of each report of the rows' teams at column >= first."""
-        g = self.groups[rows]
+        return self.members(self.groups[rows], first, len(self.groups))
+
+    def members(self, g: np.ndarray, first: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """(k, column - first) of each report of team g[k] at a column in [first, stop)."""
         lens = self.ptr[g + 1] - self.ptr[g]
         members = self.by_group[_ranges(self.ptr[g], lens)]
-        local = np.repeat(np.arange(len(rows)), lens)
-        at = members >= first
+        local = np.repeat(np.arange(len(g)), lens)
+        at = (members >= first) & (members < stop)
         return local[at], members[at] - first
 
 
 class _Best:
-    """Per report: the best other report (cosine, which), the second-best cosine, and every pair at or
-    above `min_score`, gathered from blocks of scores in any order."""
+    """Per report: the best other report (cosine, which, its team), the runner-up (the best cosine of any
+    other team: a source's own slides are the same source, not a second one), and every pair at or above
+    `min_score`, gathered from blocks of scores in any order."""
 
-    def __init__(self, n: int, min_score: float):
+    def __init__(self, n: int, min_score: float, own: _Own):
         self.v1, self.v2 = np.zeros(n), np.zeros(n)
         self.i1 = np.full(n, -1, np.int64)
-        self.min_score = min_score
+        self.g1 = np.full(n, -1, np.int64)
+        self.min_score, self.own = min_score, own
         self.pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def update(self, rows: np.ndarray, scores: np.ndarray, first: int, by_column: bool = False) -> None:
@@ -196,16 +201,15 @@ class _Best:
             return
         k = np.arange(len(rows))
         j1 = scores.argmax(axis=axis)
-        cell = (j1, k) if by_column else (k, j1)
-        w1 = scores[cell]
-        scores[cell] = -1.0
-        w2 = np.maximum(scores.max(axis=axis), 0.0) if scores.shape[axis] > 1 else np.zeros(len(rows))
-        scores[cell] = w1
-        v1, v2 = self.v1[rows], self.v2[rows]
-        take = w1 > v1
-        self.v2[rows] = np.where(take, np.maximum(v1, w2), np.maximum(v2, w1))
-        self.v1[rows] = np.where(take, w1, v1)
-        self.i1[rows] = np.where(take, j1 + first, self.i1[rows])
+        w1 = scores[(j1, k) if by_column else (k, j1)]
+        g1 = self.own.groups[j1 + first]
+        kk, jj = self.own.members(g1, first, first + scores.shape[axis])  # every report of the best's team
+        cells = (jj, kk) if by_column else (kk, jj)
+        kept = scores[cells]
+        scores[cells] = -1.0
+        w2 = np.maximum(scores.max(axis=axis), 0.0)
+        scores[cells] = kept
+        self._take(rows, w1, j1 + first, g1, w2)
         hot = np.flatnonzero(w1 >= self.min_score)  # only these rows hold pairs over the threshold
         if len(hot):
             part = scores[:, hot] if by_column else scores[hot]
@@ -214,12 +218,19 @@ class _Best:
                 r, c = c, r
             self.pairs.append((rows[hot[r]], c + first, part[(c, r) if by_column else (r, c)]))
 
+    def _take(self, rows: np.ndarray | slice, w1: np.ndarray, i1: np.ndarray, g1: np.ndarray, w2: np.ndarray) -> None:
+        """Folds in another view of `rows`: its best (w1 at i1, of team g1) and its best of any other team."""
+        v1, v2, h1 = self.v1[rows], self.v2[rows], self.g1[rows]
+        take = w1 > v1
+        self.v2[rows] = np.where(g1 == h1, np.maximum(v2, w2),
+                                 np.where(take, np.maximum(v1, w2), np.maximum(v2, w1)))
+        self.v1[rows] = np.where(take, w1, v1)
+        self.i1[rows] = np.where(take, i1, self.i1[rows])
+        self.g1[rows] = np.where(take, g1, h1)
+
     def merge(self, later: _Best) -> None:
         """Takes in the stats another `_Best` gathered from later blocks (as if it had seen them itself)."""
-        take = later.v1 > self.v1
-        self.v2 = np.where(take, np.maximum(self.v1, later.v2), np.maximum(self.v2, later.v1))
-        self.v1 = np.where(take, later.v1, self.v1)
-        self.i1 = np.where(take, later.i1, self.i1)
+        self._take(slice(None), later.v1, later.i1, later.g1, later.v2)
         self.pairs += later.pairs
 
     def emit(self, queries: Sequence[int], top_k: int, clear_floor: float, clear_margin: float,
@@ -247,7 +258,7 @@ class _Best:
 
 
 def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.ndarray, post_rows: np.ndarray,
-           weight: np.ndarray, inv: np.ndarray, groups: np.ndarray, best: _Best) -> None:
+           weight: np.ndarray, inv: np.ndarray, own: _Own, best: _Best) -> None:
     """All reports against all: each pair scored once. A block of rows [a, b) is scored against the
     columns from a on, each row only over the tail of each posting list from itself (posting lists are in
     row order), so the block's square is its upper triangle; the rows take their stats from the block
@@ -258,7 +269,6 @@ def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.nd
     row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     cost = np.bincount(row_of, weights=tail, minlength=n)
     del row_of
-    own = _Own(groups)
     blocks = []
     a = 0
     while a < n:
@@ -272,7 +282,7 @@ def _upper(indptr: np.ndarray, cols: np.ndarray, at: np.ndarray, post_ptr: np.nd
     runs = chunks(len(blocks), _UPPER_RUNS)
 
     def run(k: int) -> _Best:
-        part = _Best(n, best.min_score)
+        part = _Best(n, best.min_score, own)
         for a, b in blocks[runs[k][0] : runs[k][1]]:
             e0, e1 = int(indptr[a]), int(indptr[b])
             lens = tail[e0:e1]

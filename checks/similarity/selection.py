@@ -66,8 +66,8 @@ class DenseRare:
 def split_candidates(found: list[tuple[int, int, float]], s: SimilarityParams, runner_up: dict[int, float]
            ) -> tuple[list[tuple[int, int, float]], list[tuple[int, int, float]]]:
     """(candidates compared in full, probes): in full those reaching min_cosine, and a query's best when it
-    stands `clear_margin` times above the next (a rewritten copy keeps less rare wording, but far more with
-    its source than with anything else); probes the query's other first `probe_k`."""
+    stands the paraphrase margin above any other team's (a rewritten copy keeps less rare wording, but far
+    more with its source than with anything else); probes the query's other first `probe_k`."""
     by_query: dict[int, list[tuple[float, int]]] = {}
     for q, o, cos in found:
         by_query.setdefault(q, []).append((cos, o))
@@ -76,7 +76,7 @@ def split_candidates(found: list[tuple[int, int, float]], s: SimilarityParams, r
     for q, lst in by_query.items():
         lst.sort(reverse=True)
         for rank, (cos, o) in enumerate(lst):
-            clear = rank == 0 and cos >= p.floor and cos >= p.clear_margin * runner_up.get(q, 0.0)
+            clear = rank == 0 and cos >= p.floor and cos >= min(p.clear_margin, p.reword_margin) * runner_up.get(q, 0.0)
             if cos >= s.min_cosine or clear:
                 full.append((q, o, cos))
             elif rank < s.probe_k:
@@ -84,10 +84,11 @@ def split_candidates(found: list[tuple[int, int, float]], s: SimilarityParams, r
     return full, probes
 
 
-def clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, runner_up: dict[int, float]
-                      ) -> set[tuple[int, int]]:
-    """Pairs (both orders) where the other report is the query's best candidate by a clear margin: a
-    rewritten copy still shares more rare wording with its source than with anything else."""
+def clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, runner_up: dict[int, float],
+                     group_of: Sequence[int], margin: float | None = None) -> set[tuple[int, int]]:
+    """Pairs (both orders) where the other report is the query's best candidate by a clear margin over
+    any other team's (its own other file is the same source): a rewritten copy still shares more rare
+    wording with its source than with anything else. `margin`, when given, replaces both of `p`'s."""
     by_query: dict[int, list[tuple[float, int]]] = {}
     for q, o, cos in found:
         by_query.setdefault(q, []).append((cos, o))
@@ -95,7 +96,9 @@ def clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, r
     for q, lst in by_query.items():
         lst.sort(reverse=True)
         cos, o = lst[0]
-        second = max(lst[1][0] if len(lst) > 1 else 0.0, runner_up.get(q, 0.0))
-        if (cos >= p.min_cosine and cos >= p.margin * second) or (cos >= p.floor and cos >= p.clear_margin * second):
+        others = [c for c, x in lst[1:] if group_of[x] != group_of[o]]
+        second = max(others[0] if others else 0.0, runner_up.get(q, 0.0))
+        near, far = (p.margin, p.clear_margin) if margin is None else (margin, margin)
+        if (cos >= p.min_cosine and cos >= near * second) or (cos >= p.floor and cos >= far * second):
             out |= {(q, o), (o, q)}
     return out

@@ -45,3 +45,31 @@ def test_the_clear_source_with_the_full_rare_share_is_not_vetoed_on_edited_figur
     edited = {"rare_share": 0.07, "figures": (2, 8)}  # a copier changed most figures (or OCR garbled them)
     assert flag_of(_reports(), [_pair(clear=True, **edited)], s, groups=600) is not None
     assert flag_of(_reports(), [_pair(clear=False, **edited)], s, groups=600) is None
+
+
+def test_only_the_reports_own_clear_pair_spares_edited_figures() -> None:
+    """Slides alike by their headings may make the teams' slides a clear pair; the reports (PDF) decide, so
+    the veto is lifted only where the reports' own pair is the clear one."""
+    s = SimilarityParams()
+    edited = {"rare_share": 0.07, "figures": (1, 8)}
+    slides = [_pair(clear=True, a=2, b=3, chars=100, **edited)]
+    reports = _reports() + [r.model_copy(update={"file": r.file.replace(".pdf", ".pptx"), "kind": "report_ppt"})
+                            for r in _reports()]
+    assert flag_of(reports, [_pair(clear=False, **edited), *slides], s, groups=600) is None
+    assert flag_of(reports, [_pair(clear=True, **edited), *slides], s, groups=600) is not None
+
+
+def test_not_one_figure_kept_is_no_copy_below_twice_the_veto_share() -> None:
+    s = SimilarityParams()
+    assert flag_of(_reports(), [_pair(rare_share=0.09, figures=(0, 11))], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(rare_share=0.09, figures=(1, 11))], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(rare_share=0.09, figures=(0, 5))], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(rare_share=0.2, figures=(0, 11))], s, groups=600) is not None
+
+
+def test_a_chain_of_rewritten_sentences_needs_more_length_where_the_source_is_not_clear() -> None:
+    s = SimilarityParams()
+    weak = {"rare_chars": 3, "rare_share": 0.005, "chars": 150}
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=200, clear=True)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=200, clear=False)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=400, clear=False)], s, groups=600) is not None

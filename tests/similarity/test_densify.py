@@ -99,3 +99,17 @@ def test_veto_spares_every_labelled_copy(corpus: Corpus, flags: list[Flag]) -> N
     for case in corpus.cases:
         if case.kind != "paragraph":
             assert flag_for(corpus, flags, case.copier, case.source) is not None, case.kind
+
+
+def test_standards_and_grades_cited_alike_are_not_figures_kept() -> None:
+    """Every team on a subject cites the same standard (GB 50205-2020) and steel grade (Q355B); only
+    measurements tell a copy from the same template filled in by another team."""
+    from checks.similarity.align import Passage
+
+    a = "参照GB 50205-2020标准，采用Q355B钢板，抽检合格率87.4%，共培训17人次。"
+    b = "参照GB 50205-2020标准，采用Q355B钢板，抽检合格率91.2%，共培训23人次。"
+    sides = _sides([_report(0, ["封面", a]), _report(1, ["封面", b])])
+    whole = [Passage(0, len(sides[0].nt.text), 0, len(sides[1].nt.text), "run")]
+    assert same_figures(sides[0], sides[1], whole) == (0, 2)
+    copied = _sides([_report(0, ["封面", a]), _report(1, ["封面", a])])
+    assert same_figures(copied[0], copied[1], [Passage(0, len(copied[0].nt.text), 0, len(copied[1].nt.text), "run")]) == (2, 2)

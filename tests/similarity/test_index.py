@@ -55,7 +55,8 @@ def _brute(grams, group_of, queries, df, cand_df, top_k, min_score, clear_floor,
     for q in queries:
         row = np.where(groups == groups[q], 0.0, s[q])
         order = np.argsort(-row, kind="stable")
-        best, second = row[order[0]], row[order[1]]
+        best = row[order[0]]
+        second = row[groups != groups[order[0]]].max()  # another team's best: the best's own slides are no second source
         if best <= 0:
             continue
         runner[q] = second
