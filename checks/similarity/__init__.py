@@ -25,7 +25,7 @@ from .align import Params, Passage, Side, align, copied_chars, figures_in, prose
 from .boilerplate import boilerplate_hashes, boilerplate_mask, common_mask
 from .compared import FileJob, PairResult
 from .decision import can_decide, deciding_pair, flag_of
-from .densify import densify_both, same_figures
+from .densify import densify_both, likeness, same_figures
 from .evidence import build_evidence
 from .index import DocFreq, corpus_index
 from .parallel import fork_map
@@ -115,6 +115,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
                  if _exact_figures(a, b, p) and len(figures_in(a.nt.text[p.a_start : p.a_end])) >= s.align.prose_figures),
                 default=0)
     figures = same_figures(a, b, passages)
+    alike = likeness(a, b, passages)
     if s.densify and not light and rare >= s.min_rare and ca >= s.min_chars:
         passages = sorted(passages + densify_both(a, b, passages), key=lambda p: p.a_start)
         passages = [p for p in passages if not _own_measurements(a, b, p)]
@@ -125,7 +126,7 @@ def _compare(prep: _Prepared, ia: int, ib: int, cosine: float, s: SimilarityPara
     for e in ev:
         e.a_file, e.b_file = fa, fb
     return PairResult(ia, ib, cosine, ra, rb, ca, ev, decisive, rare, share, longest, figures, paraphrased, passages,
-                       light, clear, prose)
+                       light, clear, prose, alike)
 
 
 def _compare_all(prep: _Prepared, jobs: dict[tuple[int, int], list[FileJob]], s: SimilarityParams

@@ -32,6 +32,7 @@ class PairResult:
     light: bool = False  # first pass only (a probe): compared again in full once flagged
     clear: bool = False  # the other report is the query's one clear source by candidate cosine
     prose: int = 0  # running-text characters of the longest first-pass passage whose figures all agree
+    likeness: float = 0.0  # how alike the first pass's passages read, figures aside (densify.likeness)
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,11 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: Sim
     paragraph = best.longest >= s.paragraph_own * factor and (
         best.rare_chars >= s.paragraph_rare or (figures >= s.paragraph_figures and same == figures)
     ) or best.prose >= s.paragraph_prose * factor
-    # the report's one clear source, holding the full rare share a copy of anything else would need, is
-    # not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs that only just pass).
-    # The reports' own pair must be the clear one: slides alike by their headings are no clear source
-    clear_copy = best.clear and best.rare_share >= s.min_rare_share * factor
+    # the report's one clear source, holding the full rare share a copy of anything else would need, whose
+    # passages read alike is not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs
+    # that only just pass; two teams that chose one rare subject fill in the template's slots each their
+    # own way). The reports' own pair must be the clear one: slides alike by their headings are no source
+    clear_copy = best.clear and best.rare_share >= s.min_rare_share * factor and best.likeness >= s.copy_likeness
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
             and not clear_copy:
         strong = short = False

@@ -186,18 +186,31 @@ def _densify_once(a: Side, b: Side, passages: list[Passage], **kw) -> list[Passa
 
 
 def same_figures(a: Side, b: Side, passages: list[Passage]) -> tuple[int, int]:
-    """(measurements of A's passages also in B's passage, all measurements of A's passages), years and
-    identifiers left out.
+    """(distinct measurements of A's passages also in the B passage aligned with theirs, all distinct
+    measurements of A's passages), years and identifiers left out.
 
     Reports written to the same template on the same subject share whole sentences whose figures
-    differ (each team measured its own work); a copy keeps at least part of the source's figures."""
-    same = total = 0
+    differ (each team measured its own work); a copy keeps at least part of the source's figures. A
+    figure the report repeats (its starting rate, say) is one fact, counted once."""
+    same: set[str] = set()
+    total: set[str] = set()
     for p in passages:
-        fa = [f for f in _MEASURE.findall(a.nt.text[p.a_start : p.a_end]) if not _YEAR.fullmatch(f)]
-        fb = set(_MEASURE.findall(b.nt.text[p.b_start : p.b_end]))
-        total += len(fa)
-        same += sum(f in fb for f in fa)
-    return same, total
+        fa = {f for f in _MEASURE.findall(a.nt.text[p.a_start : p.a_end]) if not _YEAR.fullmatch(f)}
+        total |= fa
+        same |= fa & set(_MEASURE.findall(b.nt.text[p.b_start : p.b_end]))
+    return len(same), len(total)
+
+
+def likeness(a: Side, b: Side, passages: list[Passage]) -> float:
+    """How alike the passages read on both sides, figures aside (0-1, weighted by length): a copier edits a
+    few words and OCR garbles a few characters, another team filling in the same template differs in
+    every slot it fills."""
+    got = total = 0.0
+    for p in passages:
+        ta, tb = _folded(a.nt.text[p.a_start : p.a_end]), _folded(b.nt.text[p.b_start : p.b_end])
+        got += len(ta) * fuzz.ratio(ta, tb) / 100.0
+        total += len(ta)
+    return got / total if total else 0.0
 
 
 def _index(starts: list[int], pos: int) -> int:

@@ -42,16 +42,25 @@ def test_a_long_stretch_of_running_text_with_the_source_figures_is_a_paragraph_c
 
 def test_the_clear_source_with_the_full_rare_share_is_not_vetoed_on_edited_figures() -> None:
     s = SimilarityParams()
-    edited = {"rare_share": 0.07, "figures": (2, 8)}  # a copier changed most figures (or OCR garbled them)
+    edited = {"rare_share": 0.07, "figures": (2, 8), "likeness": 0.9}  # a copier changed most figures (or OCR garbled them)
     assert flag_of(_reports(), [_pair(clear=True, **edited)], s, groups=600) is not None
     assert flag_of(_reports(), [_pair(clear=False, **edited)], s, groups=600) is None
+
+
+def test_the_clear_source_whose_passages_read_otherwise_is_the_same_template_filled_in() -> None:
+    """Two teams that chose one rare subject are each other's clear source; their template sentences differ
+    in every slot, a copy's only in a few edited words."""
+    s = SimilarityParams()
+    refilled = {"rare_share": 0.07, "figures": (1, 8), "clear": True}
+    assert flag_of(_reports(), [_pair(**refilled, likeness=0.75)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**refilled, likeness=0.88)], s, groups=600) is not None
 
 
 def test_only_the_reports_own_clear_pair_spares_edited_figures() -> None:
     """Slides alike by their headings may make the teams' slides a clear pair; the reports (PDF) decide, so
     the veto is lifted only where the reports' own pair is the clear one."""
     s = SimilarityParams()
-    edited = {"rare_share": 0.07, "figures": (1, 8)}
+    edited = {"rare_share": 0.07, "figures": (1, 8), "likeness": 0.9}
     slides = [_pair(clear=True, a=2, b=3, chars=100, **edited)]
     reports = _reports() + [r.model_copy(update={"file": r.file.replace(".pdf", ".pptx"), "kind": "report_ppt"})
                             for r in _reports()]

@@ -11,7 +11,7 @@ import pytest
 
 from checks.similarity import Settings, _Prepared, find_flags
 from checks.similarity.align import align
-from checks.similarity.densify import densify, same_figures
+from checks.similarity.densify import densify, likeness, same_figures
 from checks.similarity.index import corpus_ngrams, doc_freq
 from core.model import Flag, ReportText
 from pipeline.samples.plagiarism import Corpus
@@ -113,3 +113,25 @@ def test_standards_and_grades_cited_alike_are_not_figures_kept() -> None:
     assert same_figures(sides[0], sides[1], whole) == (0, 2)
     copied = _sides([_report(0, ["封面", a]), _report(1, ["封面", a])])
     assert same_figures(copied[0], copied[1], [Passage(0, len(copied[0].nt.text), 0, len(copied[1].nt.text), "run")]) == (2, 2)
+
+
+def test_a_copy_reads_alike_where_the_same_template_filled_in_does_not() -> None:
+    from checks.similarity.align import Passage
+
+    src = "小结：通过现状调查，班组厘清了屋面闭水试验的主要影响因素，为下一步制定对策打下了基础。"
+    edited = "小结：经过现状调查，班组厘清了屋面闭水试验的主要影响因素，为下一步制定对策奠定了基础。"
+    refilled = "小结：通过现状调查，活动小组掌握了屋面闭水试验的真实状况，为下一步效果检查创造了条件。"
+    for text, alike in ((edited, True), (refilled, False)):
+        sides = _sides([_report(0, ["封面", src]), _report(1, ["封面", text])])
+        whole = [Passage(0, len(sides[0].nt.text), 0, len(sides[1].nt.text), "fuzzy")]
+        assert (likeness(sides[0], sides[1], whole) >= Settings().copy_likeness) == alike
+
+
+def test_a_figure_the_report_repeats_is_one_fact() -> None:
+    from checks.similarity.align import Passage
+
+    a = "活动前合格率86.8%，目标值99.0%；活动前合格率86.8%，活动后99.6%；由86.8%提高到99.0%。"
+    b = "活动前合格率86.8%，目标值96.8%；活动前合格率86.8%，活动后99.1%；由86.8%提高到96.8%。"
+    sides = _sides([_report(0, ["封面", a]), _report(1, ["封面", b])])
+    whole = [Passage(0, len(sides[0].nt.text), 0, len(sides[1].nt.text), "run")]
+    assert same_figures(sides[0], sides[1], whole) == (1, 3)  # 86.8 once, of 86.8, 99.0 and 99.6
