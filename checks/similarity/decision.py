@@ -92,7 +92,7 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: Sim
         strong = short = False
     if best.rare_share < s.figures_none_share and figures >= s.figures_none_min and not same:
         strong = short = False
-    chain = s.paraphrase.min_chain_chars * factor * (1.0 if any(p.clear for p in pairs) else s.paraphrase.unclear_chain_factor)
+    chain = s.paraphrase.flag_chars * factor * (1.0 if any(p.clear for p in pairs) else s.paraphrase.unclear_chain_factor)
     reworded = max(p.paraphrased for p in pairs) >= chain
     return best if strong or short or paragraph or reworded else None
 

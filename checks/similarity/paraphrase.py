@@ -45,9 +45,12 @@ class ParaphraseParams:
     min_words: int = 2  # a sentence with fewer content words is not compared
     max_skip: int = 2  # sentences a chain may skip on either side (an own sentence inserted, one dropped)
     min_chain: int = 5  # matched sentences a chain needs to be a copy ...
-    min_chain_chars: int = 120  # ... and characters of A (this many times 2.5 where the source is not clear:
-    # a rewritten copy of 30 % of a report runs to a thousand or more, chains between mere look-alikes to 200)
-    unclear_chain_factor: float = 2.5
+    min_chain_chars: int = 120  # ... and characters of A
+    # a flag needs this many characters of A in chains, 1.5 times as many where the source is not clear: a
+    # rewritten copy of 30 % of a report shows 600 and more, chains between reports merely written to one
+    # template on one subject reach 300 among 10,000 teams
+    flag_chars: int = 400
+    unclear_chain_factor: float = 1.5
     figures_min: int = 4  # a chain with this many figures ...
     figures_agree: float = 0.34  # ... fewer than this share of them the source's is no copy
 

@@ -79,6 +79,7 @@ def test_not_one_figure_kept_is_no_copy_below_twice_the_veto_share() -> None:
 def test_a_chain_of_rewritten_sentences_needs_more_length_where_the_source_is_not_clear() -> None:
     s = SimilarityParams()
     weak = {"rare_chars": 3, "rare_share": 0.005, "chars": 150}
-    assert flag_of(_reports(), [_pair(**weak, paraphrased=200, clear=True)], s, groups=600) is not None
-    assert flag_of(_reports(), [_pair(**weak, paraphrased=200, clear=False)], s, groups=600) is None
-    assert flag_of(_reports(), [_pair(**weak, paraphrased=400, clear=False)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=300, clear=True)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=450, clear=True)], s, groups=600) is not None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=450, clear=False)], s, groups=600) is None
+    assert flag_of(_reports(), [_pair(**weak, paraphrased=650, clear=False)], s, groups=600) is not None
