@@ -14,6 +14,7 @@ import logging
 import mmap
 import multiprocessing as mp
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -39,6 +40,14 @@ def worker_count(limit: int | None = None) -> int:
         cores = os.cpu_count() or 1
     cores = min(cores, limit) if limit else cores
     return cores if cores >= 2 else 0
+
+
+def _worker_signals() -> None:
+    """A worker ends when the pool terminates it, whatever handler the caller installed: a graceful stop
+    on SIGTERM (the nightly service's) run inside a worker can raise while the worker holds the pool's
+    task-queue lock and leave its sibling waiting on that lock forever. Ctrl-C is the caller's to act on."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(span: tuple[int, int]) -> list[object]:
@@ -68,7 +77,7 @@ def fork_map(job: Callable[[int], R], n: int, *, workers: int | None = None, min
         # touch every one of them and copy the whole inherited heap, page by page
         gc.freeze()
         try:
-            with mp.get_context("fork").Pool(procs) as pool:
+            with mp.get_context("fork").Pool(procs, initializer=_worker_signals) as pool:
                 parts = pool.map(_run, spans, chunksize=1)
         except OSError as exc:  # no processes to be had (limits): the same work, here
             log.warning("similarity: no worker processes (%s); working serially", exc)

@@ -23,6 +23,20 @@ def test_fork_map_matches_the_serial_loop_in_order() -> None:
     assert got == [(k, k * (k - 1) // 2, {"pid": 0}) for k in range(50)]
 
 
+def test_workers_die_when_terminated_whatever_handler_the_caller_installed() -> None:
+    """The service stops gracefully on SIGTERM; inherited by a worker, that handler can raise while the
+    worker holds the pool's queue lock and its sibling then waits on it for ever (seen as a hung test run)."""
+    import signal
+
+    before = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        got = parallel.fork_map(lambda _k: (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)),
+                                20, workers=2, min_jobs=0)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert set(got) == {(signal.SIG_DFL, signal.SIG_IGN)}
+
+
 def test_fork_map_uses_worker_processes() -> None:
     import os
 
