@@ -425,7 +425,10 @@ def sweep(seeds: range) -> None:
         for k, kind in truth.items():
             found[kind][0] += k in flagged
             found[kind][1] += 1
-        false += sum(1 for k in flagged if k not in truth)
+        for k in flagged - truth.keys():
+            false += 1
+            a, b = sorted(k)
+            print(f"  false flag, seed {seed}: {corpus.teams[a].team_id} / {corpus.teams[b].team_id}")
     print(f"sweep: {len(seeds)} corpora (seeds {seeds.start}-{seeds.stop - 1}, {teams} teams in all) in "
           f"{time.perf_counter() - t:.0f} s")
     for kind, (hit, n) in sorted(found.items()):

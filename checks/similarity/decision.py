@@ -74,8 +74,9 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: Sim
     best = max(pairs, key=lambda p: (reports[p.a].kind == reports[p.b].kind == "report_pdf", p.chars))
     # few teams tell little about which wording is common: then demand a larger share
     factor = min(6.0, max(1.0, s.small_corpus / max(groups, 1)))
+    # the reports' own pair must be the clear one (slides alike by their headings are no clear source)
     strong = best.rare_chars >= s.min_rare and best.chars >= s.min_chars and best.rare_share >= s.min_rare_share * factor * (
-        s.clear_share if any(p.clear for p in pairs) else 1.0
+        s.clear_share if best.clear else 1.0
     )
     short = best.decisive_ratio >= min(0.9, s.min_ratio * factor) and best.rare_chars >= s.min_rare
     same, figures = best.figures
@@ -85,7 +86,7 @@ def deciding_pair(reports: Sequence[ReportText], pairs: list[PairResult], s: Sim
     # the report's one clear source, holding the full rare share a copy of anything else would need, whose
     # passages read alike is not vetoed: its copier edited or OCR garbled the figures (the veto guards pairs
     # that only just pass; two teams that chose one rare subject fill in the template's slots each their
-    # own way). The reports' own pair must be the clear one: slides alike by their headings are no source
+    # own way)
     clear_copy = best.clear and best.rare_share >= s.min_rare_share * factor and best.likeness >= s.copy_likeness
     if best.rare_share < s.figures_share and figures >= s.figures_min and same < s.figures_agree * figures \
             and not clear_copy:

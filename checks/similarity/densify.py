@@ -20,14 +20,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .align import Passage, Side
-from .text import NGRAM
+from .text import NGRAM, original
 
 _DIGITS = re.compile(r"\d+")
 _FIGURE = re.compile(r"\d{2,}")  # one digit is a list number or a count anyone may share
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# a measurement: figures glued to letters name a standard (gb50205), a grade (q355b) or a model, which
-# every team on the subject cites alike
-_MEASURE = re.compile(r"(?<![a-z0-9])\d{2,}(?![a-z0-9])")
+# a measurement, read in the original text (where spaces part a table's cells and points part decimals):
+# figures glued to letters name a standard (GB 50205), a grade (Q355B) or a model, which every team on the
+# subject cites alike; one digit is a list number or a count anyone may share
+_MEASURE = re.compile(r"(?<![A-Za-z0-9.])(?<![A-Za-z/] )(?:\d{2,}(?:\.\d+)?|\d\.\d+)(?![A-Za-z0-9])")
 
 
 def _folded(text: str) -> str:
@@ -195,9 +196,9 @@ def same_figures(a: Side, b: Side, passages: list[Passage]) -> tuple[int, int]:
     same: set[str] = set()
     total: set[str] = set()
     for p in passages:
-        fa = {f for f in _MEASURE.findall(a.nt.text[p.a_start : p.a_end]) if not _YEAR.fullmatch(f)}
+        fa = {f for f in _MEASURE.findall(original(a.nt, p.a_start, p.a_end)) if not _YEAR.fullmatch(f)}
         total |= fa
-        same |= fa & set(_MEASURE.findall(b.nt.text[p.b_start : p.b_end]))
+        same |= fa & set(_MEASURE.findall(original(b.nt, p.b_start, p.b_end)))
     return len(same), len(total)
 
 

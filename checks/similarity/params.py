@@ -46,10 +46,10 @@ class SimilarityParams:
     # teams filling in the same template on the same subject, not a copy (small corpora show it most)
     figures_share: float = 0.085  # below this rare share ...
     figures_min: int = 4  # ... with at least this many figures in the passages ...
-    figures_agree: float = 0.34  # ... fewer than this share of them the same on both sides: no flag
+    figures_agree: float = 0.4  # ... fewer than this share of them the same on both sides: no flag
     # ... unless the pair is a query's clear source with the full rare share whose passages read at least
     # this alike, figures aside (densify.likeness): edited (or OCR garbled) figures in a copy
-    copy_likeness: float = 0.82
+    copy_likeness: float = 0.84
     # and not one of this many figures the same, below this rare share, whatever else: a copy keeps some of
     # its source's figures (a copier who changes each of them with even odds keeps one of 8 in 99 %)
     figures_none_min: int = 8
