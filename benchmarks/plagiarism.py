@@ -33,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.plagiarism_scale import scale  # noqa: E402
+from benchmarks.plagiarism_sweep import sweep  # noqa: E402
 from checks.similarity import Settings, find_flags  # noqa: E402
 from core.model import Flag, ReportText  # noqa: E402
 from pipeline.samples.paraphrase import load_pairs  # noqa: E402
@@ -404,38 +405,6 @@ def real_ocr_case(seed: int) -> None:
              if hit else "NOT flagged") + f"; other flags on it: {len(flags) - len(hit)}")
 
 
-SWEEP_COUNTS = {"verbatim": 4, "light_edit": 10, "ocr": 4, "cross_year": 4, "self_reuse": 10, "paragraph": 8,
-                "paraphrase": 8, "template_only": 10, "real_independent": 3}
-
-
-def sweep(seeds: range) -> None:
-    """Document level only, over many corpora: one seed's dozen copies per kind cannot show a rate of 95 %
-    (a miss is 7 %); the sum over seeds can, and its false flags with it."""
-    pairs = load_pairs(pair_dir() / f for f in PAIR_FILES)
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    false = teams = 0
-    t = time.perf_counter()
-    for seed in seeds:
-        corpus = make_corpus(random.Random(seed), background=150, prior=75, paraphrase_pairs=pairs,
-                             counts=SWEEP_COUNTS)
-        teams += len(corpus.teams)
-        tid = {tm.team_id: i for i, tm in enumerate(corpus.teams)}
-        flagged = {frozenset((tid[f.a.team_id], tid[f.b.team_id])) for f in find_flags(corpus.reports(), corpus.year)}
-        truth = {frozenset((c.copier, c.source)): c.kind for c in corpus.cases}
-        for k, kind in truth.items():
-            found[kind][0] += k in flagged
-            found[kind][1] += 1
-        for k in flagged - truth.keys():
-            false += 1
-            a, b = sorted(k)
-            print(f"  false flag, seed {seed}: {corpus.teams[a].team_id} / {corpus.teams[b].team_id}")
-    print(f"sweep: {len(seeds)} corpora (seeds {seeds.start}-{seeds.stop - 1}, {teams} teams in all) in "
-          f"{time.perf_counter() - t:.0f} s")
-    for kind, (hit, n) in sorted(found.items()):
-        print(f"  {kind:16s} {hit:4d}/{n:<4d} {100 * hit / max(n, 1):5.1f} %")
-    print(f"  false flags      {false} (template twins, real independent pairs, every other pair)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -446,7 +415,7 @@ def main() -> None:
     ap.add_argument("--sweep", type=int, default=0, help="document level over this many corpora (seeds 1..N)")
     a = ap.parse_args()
     if a.sweep:
-        sweep(range(1, a.sweep + 1))
+        sweep(range(1, a.sweep + 1), load_pairs(pair_dir() / f for f in PAIR_FILES))
     elif a.scale:
         scale(a.n if not a.quick else 2000, a.new)
     else:
