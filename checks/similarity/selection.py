@@ -89,6 +89,7 @@ def clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, r
     """Pairs (both orders) where the other report is the query's best candidate by a clear margin over
     any other team's (its own other file is the same source): a rewritten copy still shares more rare
     wording with its source than with anything else. `margin`, when given, replaces both of `p`'s."""
+    near, far = (p.margin, p.clear_margin) if margin is None else (margin, margin)
     by_query: dict[int, list[tuple[float, int]]] = {}
     for q, o, cos in found:
         by_query.setdefault(q, []).append((cos, o))
@@ -98,7 +99,6 @@ def clear_candidates(found: list[tuple[int, int, float]], p: ParaphraseParams, r
         cos, o = lst[0]
         others = [c for c, x in lst[1:] if group_of[x] != group_of[o]]
         second = max(others[0] if others else 0.0, runner_up.get(q, 0.0))
-        near, far = (p.margin, p.clear_margin) if margin is None else (margin, margin)
         if (cos >= p.min_cosine and cos >= near * second) or (cos >= p.floor and cos >= far * second):
             out |= {(q, o), (o, q)}
     return out

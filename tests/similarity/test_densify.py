@@ -10,7 +10,7 @@ import re
 import pytest
 
 from checks.similarity import Settings, _Prepared, find_flags
-from checks.similarity.align import align
+from checks.similarity.align import Passage, align
 from checks.similarity.densify import densify, likeness, same_figures
 from checks.similarity.index import corpus_ngrams, doc_freq
 from core.model import Flag, ReportText
@@ -104,8 +104,6 @@ def test_veto_spares_every_labelled_copy(corpus: Corpus, flags: list[Flag]) -> N
 def test_standards_and_grades_cited_alike_are_not_figures_kept() -> None:
     """Every team on a subject cites the same standard (GB 50205-2020) and steel grade (Q355B); only
     measurements tell a copy from the same template filled in by another team."""
-    from checks.similarity.align import Passage
-
     a = "参照GB 50205-2020标准，采用Q355B钢板，抽检合格率87.4%，共培训17人次。"
     b = "参照GB 50205-2020标准，采用Q355B钢板，抽检合格率91.2%，共培训23人次。"
     sides = _sides([_report(0, ["封面", a]), _report(1, ["封面", b])])
@@ -116,8 +114,6 @@ def test_standards_and_grades_cited_alike_are_not_figures_kept() -> None:
 
 
 def test_a_copy_reads_alike_where_the_same_template_filled_in_does_not() -> None:
-    from checks.similarity.align import Passage
-
     src = "小结：通过现状调查，班组厘清了屋面闭水试验的主要影响因素，为下一步制定对策打下了基础。"
     edited = "小结：经过现状调查，班组厘清了屋面闭水试验的主要影响因素，为下一步制定对策奠定了基础。"
     refilled = "小结：通过现状调查，活动小组掌握了屋面闭水试验的真实状况，为下一步效果检查创造了条件。"
@@ -128,8 +124,6 @@ def test_a_copy_reads_alike_where_the_same_template_filled_in_does_not() -> None
 
 
 def test_a_figure_the_report_repeats_is_one_fact() -> None:
-    from checks.similarity.align import Passage
-
     a = "活动前合格率86.8%，目标值99.0%；活动前合格率86.8%，活动后99.6%；由86.8%提高到99.0%。"
     b = "活动前合格率86.8%，目标值96.8%；活动前合格率86.8%，活动后99.1%；由86.8%提高到96.8%。"
     sides = _sides([_report(0, ["封面", a]), _report(1, ["封面", b])])
